@@ -1,0 +1,137 @@
+"""The public functions the CLI and the CumulusCI tasks call. They return results and
+raise PrmError subclasses; they never print."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prm_builder.errors import Diagnostic, PrmInternalError, PrmUserError, has_errors, sort_diagnostics
+from prm_builder.generate import generate
+from prm_builder.generate.component import Component
+from prm_builder.model.parse import parse_program
+from prm_builder.model.root import ProgramSpec
+from prm_builder.spec.loader import load_specs
+from prm_builder.validate import ValidationContext, run_rules
+from prm_builder.write.atomic import TreeChanges, diff_tree, write_tree
+from prm_builder.write.render import Files, mdapi_files, source_files
+
+DEFAULT_SPECS = Path("specs")
+DEFAULT_OUT = Path("force-app")
+DEFAULT_MDAPI = Path("build/mdapi")
+SOURCE_ROOT = "main/default"
+
+
+@dataclass
+class ValidationResult:
+    spec: ProgramSpec | None
+    diagnostics: list[Diagnostic]
+    components: list[Component] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.spec is not None and not has_errors(self.diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+
+@dataclass
+class CompiledProgram:
+    spec: ProgramSpec
+    components: list[Component]
+    diagnostics: list[Diagnostic]
+    source: Files
+    mdapi: Files
+
+
+@dataclass
+class BuildResult:
+    compiled: CompiledProgram
+    source_changes: TreeChanges
+    mdapi_changes: TreeChanges
+    written: bool
+
+    @property
+    def stale(self) -> bool:
+        return not self.source_changes.clean
+
+
+def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None) -> ValidationResult:
+    """Load, parse and check the specs; every problem comes back at once, sorted."""
+    loaded = load_specs(specs_dir)
+    parsed = parse_program(loaded)
+    diagnostics = loaded.diagnostics + parsed.diagnostics
+    spec = parsed.spec
+    components: list[Component] = []
+    if spec is not None and parsed.sections:
+        ctx = ValidationContext(spec, frozenset(parsed.sections), today or dt.date.today())
+        diagnostics += run_rules(ctx)
+    complete = spec is not None and set(ProgramSpec.model_fields) <= parsed.sections | _defaulted(loaded.data)
+    if complete and not has_errors(diagnostics):
+        # Reference resolution needs the generated output; only meaningful on a sound model.
+        generated = generate(spec)
+        components = generated.components
+        diagnostics += generated.diagnostics
+    return ValidationResult(spec if complete else None, sort_diagnostics(diagnostics), components)
+
+
+def _defaulted(data: dict[str, Any]) -> set[str]:
+    return {name for name, info in ProgramSpec.model_fields.items() if not info.is_required() and name not in data}
+
+
+def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None) -> CompiledProgram:
+    result = validate(specs_dir, today)
+    if not result.ok:
+        raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
+    assert result.spec is not None
+    source = source_files(result.components)
+    mdapi = mdapi_files(result.components)
+    check_schema_conformance(source, mdapi)
+    return CompiledProgram(result.spec, result.components, result.diagnostics, source, mdapi)
+
+
+def check_schema_conformance(*file_sets: Files) -> None:
+    """Every XML file we generate must validate against the Metadata API schema. A failure
+    is our bug, not the user's: an internal error naming the file and the schema message."""
+    from prm_builder.metadata.schema import load_schema
+
+    schema = load_schema()
+    for files in file_sets:
+        for rel, data in files.items():
+            if rel + "-meta.xml" in files:
+                continue  # a body file (.cls, .email) beside its -meta.xml: not metadata XML
+            problems = schema.problems(data)
+            if problems:
+                raise PrmInternalError(f"generated {rel} does not conform to the Metadata API "
+                                       f"schema: {'; '.join(problems[:3])}")
+
+
+def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_dir: Path = DEFAULT_MDAPI,
+          *, check: bool = False, today: dt.date | None = None) -> BuildResult:
+    """Compile the specs and write force-app/ (source format) and the MDAPI package.
+
+    With check=True nothing is written: the result says whether force-app/ is stale.
+    """
+    compiled = compile_program(specs_dir, today)
+    source_tree = {f"{SOURCE_ROOT}/{rel}": data for rel, data in compiled.source.items()}
+    if check:
+        return BuildResult(compiled, diff_tree(out_dir, source_tree), diff_tree(mdapi_dir, compiled.mdapi, manifest=False), False)
+    source_changes = write_tree(out_dir, source_tree)
+    mdapi_changes = write_tree(mdapi_dir, compiled.mdapi, keep_foreign=False)
+    return BuildResult(compiled, source_changes, mdapi_changes, True)
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of one spec file (any subset of the top-level sections), for editors."""
+    schema = ProgramSpec.model_json_schema(mode="validation")
+    schema.pop("required", None)  # a program is split across files; each holds some sections
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://prm-builder.dev/schema/prm-spec.json", **schema}

@@ -1,0 +1,133 @@
+"""The `prm` command. Each command: parse options -> call api -> render -> exit code.
+
+Exit codes: 0 success, 1 the user's input failed, 2 internal error (a bug).
+Heavy modules (cumulusci, simple_salesforce) are imported only inside the commands
+that talk to an org.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from prm_builder import __version__, api, render_text
+from prm_builder.errors import PrmError, PrmUserError
+
+app = typer.Typer(
+    name="prm",
+    help="Partner Relationship Management setup as code: compile YAML specs into Salesforce metadata.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+SpecsOpt = typer.Option(api.DEFAULT_SPECS, "--specs", help="Folder of *.yml spec files.")
+JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON instead of text.")
+TodayOpt = typer.Option(None, "--today", hidden=True, help="Date to judge due dates by (tests).")
+
+
+def _today(value: Optional[str]) -> dt.date | None:
+    value = value or os.environ.get("PRM_TODAY")
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _emit(as_json: bool, payload: dict, text: str) -> None:
+    typer.echo(json.dumps(payload, indent=2, sort_keys=True) if as_json else text)
+
+
+@app.command()
+def validate(specs: Path = SpecsOpt, as_json: bool = JsonOpt, today: Optional[str] = TodayOpt) -> None:
+    """Check the specs and report every problem at once (file:line:col CODE message)."""
+    result = api.validate(specs, _today(today))
+    _emit(as_json, {"ok": result.ok, "diagnostics": [d.to_json() for d in result.diagnostics]},
+          render_text.diagnostics(result.diagnostics))
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def build(
+    specs: Path = SpecsOpt,
+    out: Path = typer.Option(api.DEFAULT_OUT, "--out", help="Source-format folder (reviewed in git)."),
+    mdapi_out: Path = typer.Option(api.DEFAULT_MDAPI, "--mdapi-out", help="MDAPI package folder (deployed)."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; fail when --out is stale."),
+    as_json: bool = JsonOpt,
+    today: Optional[str] = TodayOpt,
+) -> None:
+    """Validate the specs, then write force-app/ and the MDAPI package (nothing is written on error)."""
+    result = api.build(specs, out, mdapi_out, check=check, today=_today(today))
+    compiled = result.compiled
+    notes = [f"note: {c.type} {c.full_name}: {n}" for c in compiled.components for n in c.notes]
+    text = [render_text.diagnostics(compiled.diagnostics)] if compiled.diagnostics else []
+    text += notes
+    text.append(f"{len(compiled.components)} components from {specs}")
+    text.append(render_text.changes(str(out), result.source_changes))
+    if not check:
+        text.append(render_text.changes(str(mdapi_out), result.mdapi_changes))
+    elif result.stale:
+        text.append(f"{out} is stale: run `prm build` and commit the result")
+    else:
+        text.append(f"{out} is up to date")
+    payload = {
+        "ok": not (check and result.stale),
+        "components": len(compiled.components),
+        "stale": result.stale if check else None,
+        "diagnostics": [d.to_json() for d in compiled.diagnostics],
+        "force_app": vars(result.source_changes),
+        "mdapi": vars(result.mdapi_changes),
+        "notes": notes,
+    }
+    _emit(as_json, payload, "\n".join(text))
+    raise typer.Exit(1 if check and result.stale else 0)
+
+
+@app.command()
+def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
+    """Print the JSON Schema of spec files (for the YAML language server in editors)."""
+    text = json.dumps(api.json_schema(), indent=2, sort_keys=True) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
+
+
+@app.command()
+def version() -> None:
+    """Print the prm_builder version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Console entry point: map our errors to exit codes, never show users a traceback."""
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except PrmUserError as exc:
+        for d in exc.diagnostics:
+            typer.echo(d.format(), err=True)
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except PrmError as exc:
+        typer.echo(f"internal error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("aborted", err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 2, not a traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(1)
+        if os.environ.get("PRM_DEBUG"):
+            traceback.print_exc()
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (set PRM_DEBUG=1 for the traceback)", err=True)
+        sys.exit(2)

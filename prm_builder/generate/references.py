@@ -1,0 +1,147 @@
+"""References resolve: everything the metadata points to must be in the same output, be
+standard, or be declared in the spec's `org` section (then `prm check --org` verifies it).
+
+Two sources of references: what generators declare (`Component.references`), and the
+field names found by reading every formula in the output, so a typo inside a formula
+is caught here rather than by the org at deploy time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator, Mapping
+
+from prm_builder.errors import Diagnostic, Severity
+from prm_builder.generate.component import Component
+from prm_builder.model.root import ProgramSpec
+
+#: Standard objects and the standard fields our generated metadata may name. A field in
+#: neither the output nor this list must be declared under org.fields.
+STANDARD_FIELDS: dict[str, set[str]] = {
+    "Account": {"Id", "Name", "OwnerId", "IsPartner", "Type", "Industry", "BillingCountry",
+                "BillingState", "AnnualRevenue", "CreatedDate", "RecordTypeId"},
+    "Lead": {"Id", "Company", "Email", "FirstName", "LastName", "Name", "Status", "OwnerId",
+             "Country", "State", "CountryCode", "StateCode", "City", "PostalCode", "LeadSource",
+             "Industry", "Website", "Phone", "IsConverted", "ConvertedOpportunityId",
+             "ConvertedAccountId", "CreatedDate", "CreatedById", "LastModifiedDate", "Rating",
+             "AnnualRevenue", "NumberOfEmployees", "Title", "Description"},
+    "Opportunity": {"Id", "Name", "Amount", "CloseDate", "StageName", "AccountId", "OwnerId"},
+    "User": {"Id", "Username", "Email", "ContactId", "AccountId", "IsActive", "ProfileId"},
+    "Contact": {"Id", "AccountId", "Email", "FirstName", "LastName"},
+}
+#: Standard relationship names -> target object (for cross-object formula paths).
+STANDARD_RELATIONSHIPS: dict[tuple[str, str], str] = {
+    ("Lead", "Owner"): "User", ("Lead", "CreatedBy"): "User", ("Lead", "PartnerAccount"): "Account",
+    ("Lead", "ConvertedOpportunity"): "Opportunity", ("Lead", "ConvertedAccount"): "Account",
+    ("Opportunity", "Account"): "Account", ("Opportunity", "PartnerAccount"): "Account",
+    ("Opportunity", "Owner"): "User", ("User", "Account"): "Account", ("User", "Contact"): "Contact",
+    ("Contact", "Account"): "Account",
+}
+#: Standard fields that exist only when a feature is on: they must be declared in org.fields.
+FEATURE_FIELDS = {"Lead.PartnerAccountId", "Opportunity.PartnerAccountId"}
+FORMULA_KEYS = {"formula", "errorConditionFormula", "booleanFilter_formula"}
+
+_STRING = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'')
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_TOKEN = re.compile(r"(?<![\w.$])([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)(?![\w.])(?!\s*\()")
+
+
+_LITERALS = {"TRUE", "FALSE", "NULL"}
+
+
+def formula_fields(obj: str, formula: str) -> set[str]:
+    """Fields a formula names, as 'Object.Field' (cross-object paths resolved where known).
+
+    Function names are skipped (a '(' follows them), as are string literals, comments and
+    `$Global` merge fields. A path through an unknown relationship comes back unresolved
+    ('Lead.Foo__r.Bar__c'), so the reference check reports it instead of missing it.
+    """
+    text = _COMMENT.sub(" ", _STRING.sub('""', formula))
+    found: set[str] = set()
+    for token in _TOKEN.findall(text):
+        if token.upper() in _LITERALS:
+            continue
+        parts = token.split(".")
+        current = obj
+        for i, rel in enumerate(parts[:-1]):
+            target = _relationship_target(current, rel)
+            if target is None:
+                found.add(f"{current}.{'.'.join(parts[i:])}")
+                break
+            current = target
+        else:
+            found.add(f"{current}.{parts[-1]}")
+    return found
+
+
+_CUSTOM_LOOKUPS: dict[tuple[str, str], str] = {}
+
+
+def _relationship_target(obj: str, rel: str) -> str | None:
+    if rel.endswith("__r"):
+        return _CUSTOM_LOOKUPS.get((obj, rel))
+    return STANDARD_RELATIONSHIPS.get((obj, rel))
+
+
+def _walk_formulas(body: Mapping[str, Any]) -> Iterator[str]:
+    for key, value in body.items():
+        items = value if isinstance(value, (list, tuple)) else [value]
+        for item in items:
+            if isinstance(item, Mapping):
+                yield from _walk_formulas(item)
+            elif key in FORMULA_KEYS and isinstance(item, str):
+                yield item
+
+
+def _formula_object(component: Component) -> str:
+    return component.full_name.split(".")[0]
+
+
+def check_references(spec: ProgramSpec, components: Iterable[Component]) -> list[Diagnostic]:
+    components = list(components)
+    generated = {c.key for c in components}
+    fields = {c.full_name for c in components if c.type == "CustomField"}
+    _CUSTOM_LOOKUPS.clear()
+    for c in components:
+        if c.type == "CustomField" and c.body.get("referenceTo") and c.body.get("relationshipName"):
+            obj = _formula_object(c)
+            _CUSTOM_LOOKUPS[(obj, c.body["relationshipName"] + "__r")] = c.body["referenceTo"]
+    org = spec.org
+    declared = ({f"CustomField:{x}" for x in org.fields} | {f"Queue:{x}" for x in org.queues}
+                | {f"Group:{x}" for x in org.groups} | {f"User:{x}" for x in org.users}
+                | {f"Role:{x}" for x in org.roles} | {f"EmailTemplate:{x}" for x in org.email_templates})
+    out: list[Diagnostic] = []
+    for c in components:
+        wanted = set(c.references)
+        if c.type in ("CustomField", "ValidationRule", "ListView"):
+            obj = _formula_object(c)
+            for formula in _walk_formulas(c.body):
+                wanted |= {f"CustomField:{ref}" for ref in formula_fields(obj, formula)}
+        for ref in sorted(wanted):
+            if ref in generated or ref in declared or _is_standard(ref):
+                continue
+            kind, _, name = ref.partition(":")
+            hint = _hint(kind, name)
+            out.append(Diagnostic("PRM-V030", f"{c.type} {c.full_name} refers to {kind} '{name}', which is "
+                                  "neither generated nor declared as living in the org", c.source, hint,
+                                  Severity.ERROR))
+    return out
+
+
+def _is_standard(ref: str) -> bool:
+    kind, _, name = ref.partition(":")
+    if kind != "CustomField" or name in FEATURE_FIELDS:
+        return False
+    obj, _, field = name.partition(".")
+    return field in STANDARD_FIELDS.get(obj, set())
+
+
+def _hint(kind: str, name: str) -> str:
+    section = {"CustomField": "fields", "Queue": "queues", "Group": "groups", "User": "users",
+               "Role": "roles", "EmailTemplate": "email_templates"}.get(kind)
+    if name in FEATURE_FIELDS:
+        return (f"{name} exists only when partner features (PRM) are on: list it under org.fields "
+                "so `prm check --org` verifies it")
+    if section:
+        return f"fix the name, or list '{name}' under org.{section} if it already exists in the org"
+    return "fix the name"

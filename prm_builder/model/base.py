@@ -1,0 +1,74 @@
+"""Base class of every spec node and the shared value types."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+from prm_builder.errors import SourceRef
+from prm_builder.spec.linemap import LineMap, Path
+
+NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: Salesforce API names are checked by a validation rule (PRM-V010), not here, so the
+#: message can say exactly which naming rule failed.
+ApiName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Money = Annotated[float, Field(ge=0)]
+
+
+class SpecNode(BaseModel):
+    """A node of the spec tree: unknown keys are errors, nodes never change after parsing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              use_attribute_docstrings=True)
+
+    _path: Path = PrivateAttr(default=())
+    _lines: LineMap | None = PrivateAttr(default=None)
+
+    def ref(self, *parts: str | int) -> SourceRef | None:
+        """Position of this node's value, or of a value below it (`ref("users", 2)`)."""
+        if self._lines is None:
+            return None
+        return self._lines.value(self._path + parts)
+
+    def key_ref(self, field: str) -> SourceRef | None:
+        """Position of one of this node's keys (where 'unknown'/'duplicate' errors point)."""
+        if self._lines is None:
+            return None
+        return self._lines.key(self._path + (field,))
+
+    def key_ref_at(self, *parts: str | int) -> SourceRef | None:
+        """Position of the key at the end of a path below this node."""
+        if self._lines is None:
+            return None
+        return self._lines.key(self._path + parts)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+
+def attach_positions(node: Any, path: Path, lines: LineMap) -> None:
+    """Give every SpecNode below `node` its path and the line map, after validation."""
+    if isinstance(node, SpecNode):
+        node._path = path
+        node._lines = lines
+        for name, info in type(node).model_fields.items():
+            key = info.alias or name
+            attach_positions(getattr(node, name), path + (key,), lines)
+    elif isinstance(node, (list, tuple)):
+        for i, item in enumerate(node):
+            attach_positions(item, path + (i,), lines)
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            attach_positions(item, path + (key,), lines)
+
+
+def derive_api_name(label: str) -> str:
+    """'Gold Plus (EMEA)' -> 'Gold_Plus_EMEA': the developer name Salesforce's UI would suggest."""
+    name = re.sub(r"[^A-Za-z0-9]+", "_", label).strip("_")
+    name = re.sub(r"_+", "_", name)
+    if name and not name[0].isalpha():
+        name = "X" + name
+    return name

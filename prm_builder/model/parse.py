@@ -1,0 +1,179 @@
+"""Turn loaded spec data into the model, translating pydantic's errors into diagnostics.
+
+Each top-level section is validated on its own, so a mistake in one section does not
+hide the mistakes of the others: semantic rules still run on every section that parsed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from prm_builder.errors import Diagnostic
+from prm_builder.model.base import attach_positions
+from prm_builder.model.root import ProgramSpec
+from prm_builder.spec.linemap import LineMap
+from prm_builder.spec.loader import LoadedSpecs
+
+TYPE_WORDS = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+    "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
+    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "date_type": "a date (YYYY-MM-DD)", "date_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+}
+YAML_TYPE_NAMES = {bool: "true/false", int: "a number", float: "a number", str: "text",
+                   list: "a list", dict: "a mapping", type(None): "nothing"}
+
+
+@dataclass
+class ParseResult:
+    spec: ProgramSpec | None
+    #: sections that parsed; rules needing a missing one are skipped
+    sections: set[str] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def parse_program(loaded: LoadedSpecs) -> ParseResult:
+    result = ParseResult(spec=None)
+    values: dict[str, Any] = {}
+    known = ProgramSpec.model_fields
+    for section in loaded.data:
+        if section not in known:
+            result.diagnostics.append(_unknown_key((section,), list(known), loaded.lines))
+    failed = False
+    for name, info in known.items():
+        if name not in loaded.data:
+            if info.is_required():
+                result.diagnostics.append(Diagnostic(
+                    "PRM-V004", f"required section '{name}' is missing",
+                    _first_file_ref(loaded), f"add a top-level `{name}:` section to one spec file"))
+                failed = True
+            continue
+        try:
+            value = TypeAdapter(info.annotation).validate_python(loaded.data[name])
+        except ValidationError as exc:
+            result.diagnostics.extend(_translate(exc, (name,), info.annotation, loaded.lines))
+            failed = True
+            continue
+        attach_positions(value, (name,), loaded.lines)
+        values[name] = value
+        result.sections.add(name)
+    if failed:
+        # Build what parsed so rules over healthy sections can still run.
+        spec = ProgramSpec.model_construct(**values)
+    else:
+        spec = ProgramSpec.model_validate(values)
+        # model_validate rebuilt the sections: positions must be attached again.
+        for name in values:
+            attach_positions(getattr(spec, name), (name,), loaded.lines)
+    spec._lines = loaded.lines
+    result.spec = spec
+    return result
+
+
+def _first_file_ref(loaded: LoadedSpecs):
+    from prm_builder.errors import SourceRef
+
+    return SourceRef(loaded.files[0], 1, 1) if loaded.files else None
+
+
+def _translate(exc: ValidationError, prefix: tuple, annotation: Any, lines: LineMap) -> list[Diagnostic]:
+    out = []
+    for err in exc.errors():
+        loc = prefix + tuple(p for p in err["loc"] if not _is_internal_loc(p))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys(annotation, loc[len(prefix):])
+            out.append(_unknown_key(loc, allowed, lines))
+        elif kind == "missing":
+            parent = loc[:-1]
+            out.append(Diagnostic(
+                "PRM-V004", f"required key '{loc[-1]}' is missing in {_where(parent)}",
+                lines.value(parent), f"add `{loc[-1]}:` here"))
+        elif kind in TYPE_WORDS:
+            got = YAML_TYPE_NAMES.get(type(err["input"]), type(err["input"]).__name__)
+            hint = f"write {TYPE_WORDS[kind]} here"
+            if isinstance(err["input"], bool) and kind == "string_type":
+                hint = "YAML reads yes/no/on/off/true/false as booleans: put the text in quotes"
+            out.append(Diagnostic(
+                "PRM-V005", f"'{_where(loc)}' must be {TYPE_WORDS[kind]}, got {got} ({err['input']!r})",
+                lines.value(loc), hint))
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+            hint = "see the spec reference in the README for allowed values"
+            expected = (err.get("ctx") or {}).get("expected")
+            if expected:
+                hint = f"allowed: {expected}"
+            out.append(Diagnostic(
+                "PRM-V006", f"'{_where(loc)}': {message} (got {err['input']!r})", lines.value(loc), hint))
+    return out
+
+
+def _is_internal_loc(part: Any) -> bool:
+    # pydantic adds union-member / function names to locations; they are not spec keys.
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def _where(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the file"
+
+
+def _unknown_key(loc: tuple, allowed: list[str], lines: LineMap) -> Diagnostic:
+    key = str(loc[-1])
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else (
+        f"allowed keys here: {', '.join(sorted(allowed))}" if allowed else "remove this key")
+    return Diagnostic("PRM-V003", f"unknown key '{key}' in {_where(loc[:-1])}", lines.key(loc), hint)
+
+
+def _allowed_keys(annotation: Any, loc: tuple) -> list[str]:
+    """Field names of the model that holds the last element of loc (for 'did you mean')."""
+    current = annotation
+    for part in loc[:-1]:
+        current = _step(current, part)
+        if current is None:
+            return []
+    model = _unwrap_model(current)
+    return list(model.model_fields) if model else []
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    model = _unwrap_model(annotation)
+    if model is not None and isinstance(part, str):
+        info = model.model_fields.get(part)
+        return info.annotation if info else None
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin in (list, tuple) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            step = _step(arg, part)
+            if step is not None:
+                return step
+    if origin is typing.Annotated:
+        return _step(args[0], part)
+    return None
+
+
+def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            model = _unwrap_model(arg)
+            if model is not None:
+                return model
+    return None

@@ -1,0 +1,38 @@
+"""The whole program: every top-level section of the spec files.
+
+Feature sections (deal registration, lead distribution, MDF, ...) are added here as
+optional fields; each lives in its own module.
+"""
+
+from __future__ import annotations
+
+from prm_builder.model.account import PartnerAccountModel
+from prm_builder.model.base import SpecNode
+from prm_builder.model.decisions import OpenDecision
+from prm_builder.model.org import OrgInventory
+from prm_builder.model.program import Program
+from prm_builder.model.tiers import Tier
+
+
+class ProgramSpec(SpecNode):
+    """All spec files of a program merged: each top-level key is one section."""
+
+    program: Program
+    """Program name, API version and partner license."""
+    tiers: list[Tier]
+    """The partner tiers, any order; `rank` orders them."""
+    partner_account: PartnerAccountModel = PartnerAccountModel()
+    """Account fields the program reports on (all defaulted)."""
+    open_decisions: list[OpenDecision] = []
+    """Questions the requirements review has not settled yet."""
+    org: OrgInventory = OrgInventory()
+    """Things the metadata refers to that already live in the org."""
+
+    def tiers_by_rank(self) -> list:
+        return sorted(self.tiers, key=lambda t: t.rank)
+
+    def tier(self, name_or_api: str):
+        for t in self.tiers:
+            if name_or_api in (t.name, t.developer_name):
+                return t
+        return None

@@ -1,0 +1,61 @@
+"""Rules over the `partner_account` section (Account fields and the tier value set)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from prm_builder.errors import Diagnostic
+from prm_builder.validate.names import api_name_problem
+from prm_builder.validate.registry import ValidationContext, error, rule
+
+FIELD_LABEL_MAX = 40
+PICKLIST_VALUE_MAX = 255
+
+
+@rule("PRM-V026", "account-field-names", needs={"partner_account"})
+def account_field_names(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """Generated Account fields need valid custom field names (ending '__c', at most 40
+    characters before it) and labels of at most 40 characters; no two may share a name."""
+    model = ctx.spec.partner_account
+    problem = api_name_problem(model.tier_value_set)
+    if problem:
+        yield error("PRM-V026", f"tier_value_set '{model.tier_value_set}' {problem}",
+                    model.ref("tier_value_set"), "use a developer name without the __c suffix")
+    seen: dict[str, object] = {}
+    for spec in model.all_fields():
+        problem = api_name_problem(spec.api_name, custom_suffix="__c")
+        if problem:
+            yield error("PRM-V026", f"field name '{spec.api_name}' {problem}", spec.ref("api_name"),
+                        "use a custom field name such as Partner_Tier__c")
+        if len(spec.label) > FIELD_LABEL_MAX:
+            yield error("PRM-V026", f"field label '{spec.label}' is {len(spec.label)} characters; the "
+                        f"limit is {FIELD_LABEL_MAX}", spec.ref("label"), "shorten the label")
+        key = spec.api_name.lower()
+        if key in seen:
+            yield error("PRM-V026", f"two partner account fields are named '{spec.api_name}'",
+                        spec.ref("api_name"), "give each field its own api_name",
+                        related=[seen[key].ref("api_name")])
+        seen[key] = spec
+
+
+@rule("PRM-V027", "account-picklist-values", needs={"partner_account"})
+def account_picklist_values(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """Picklist values must be unique (Salesforce compares them case-insensitively), at most
+    255 characters, and the default must be one of them."""
+    model = ctx.spec.partner_account
+    for spec in (model.segment_field, model.status_field):
+        lowered: set[str] = set()
+        for i, value in enumerate(spec.values):
+            if value.lower() in lowered:
+                yield error("PRM-V027", f"picklist value '{value}' of {spec.api_name} is listed twice",
+                            spec.ref("values", i), "list each value once")
+            lowered.add(value.lower())
+            if len(value) > PICKLIST_VALUE_MAX:
+                yield error("PRM-V027", f"picklist value of {spec.api_name} is {len(value)} characters; "
+                            f"the limit is {PICKLIST_VALUE_MAX}", spec.ref("values", i), "shorten the value")
+        if not spec.values:
+            yield error("PRM-V027", f"picklist {spec.api_name} has no values", spec.ref("values"),
+                        "list at least one value")
+        if spec.default is not None and spec.default not in spec.values:
+            yield error("PRM-V027", f"default '{spec.default}' of {spec.api_name} is not one of its values",
+                        spec.ref("default"), f"use one of: {', '.join(spec.values)}")
