@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.exceptions import TyperException
 
 from prm_builder import __version__, api, render_text
 from prm_builder.errors import PrmError, PrmUserError
@@ -107,9 +108,15 @@ def version() -> None:
 def main() -> None:
     """Console entry point: map our errors to exit codes, never show users a traceback."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode, typer.Exit comes back as the return value.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
+    except TyperException as exc:
+        # Usage errors (unknown option, bad value): the user's input, so exit 1.
+        exc.show()
+        sys.exit(1)
     except PrmUserError as exc:
         for d in exc.diagnostics:
             typer.echo(d.format(), err=True)
@@ -122,11 +129,6 @@ def main() -> None:
         typer.echo("aborted", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 2, not a traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(1)
         if os.environ.get("PRM_DEBUG"):
             traceback.print_exc()
         typer.echo(f"internal error: {type(exc).__name__}: {exc} (set PRM_DEBUG=1 for the traceback)", err=True)

@@ -16,10 +16,11 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
     model = spec.partner_account
     tier = model.tier_field
 
-    def simple(field, body, purpose, references=()):
+    def simple(field, body, purpose, references=(), reference_sources=None):
         return f.field_component("Account", field.api_name, field.label, body, purpose=purpose,
                                  source=field.ref(), description=field.description,
-                                 help_text=field.help_text, references=references)
+                                 help_text=field.help_text, references=references,
+                                 reference_sources=reference_sources)
 
     yield simple(tier, f.global_picklist(model.tier_value_set),
                  "Stores the partner's current tier; sharing, routing and MDF read it.",
@@ -37,7 +38,8 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
 
     qualified_formula, refs = qualified_tier_formula(spec)
     yield simple(model.qualified_tier_field, f.text_formula(qualified_formula),
-                 "Computes the highest tier the partner qualifies for (promotion / demotion).", refs)
+                 "Computes the highest tier the partner qualifies for (promotion / demotion).", refs,
+                 {f"CustomField:Account.{m.api_name}": m.ref("api_name") for m in model.metrics.values()})
     yield simple(model.tier_review_field, f.text_formula(tier_review_formula(spec), blanks_as_zero=False),
                  "Says whether the partner should be promoted, demoted or kept at its tier.",
                  [f"CustomField:Account.{tier.api_name}", f"CustomField:Account.{model.qualified_tier_field.api_name}"])

@@ -23,6 +23,8 @@ class Component:
     references: tuple[str, ...] = ()
     """Things this component points to, as 'Type:FullName' (e.g. 'CustomField:Account.X__c');
     each must be generated too or declared in the `org` section."""
+    reference_sources: dict[str, SourceRef | None] = field(default_factory=dict, compare=False, hash=False)
+    """Where in the specs a reference was written, when that is not `source` itself."""
     deploy_step: str = "metadata"
     """Which deploy step sends it (e.g. 'metadata', 'sharing', 'activate-duplicate-rules')."""
     content: bytes | None = None

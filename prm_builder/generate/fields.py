@@ -10,11 +10,12 @@ from prm_builder.errors import SourceRef
 
 def field_component(obj: str, api_name: str, label: str, body: dict[str, Any], *, purpose: str,
                     source: SourceRef | None, description: str = "", help_text: str = "",
-                    references: Iterable[str] = ()) -> Component:
+                    references: Iterable[str] = (),
+                    reference_sources: dict[str, SourceRef | None] | None = None) -> Component:
     full = {"fullName": api_name, "label": label, "description": description or None,
             "inlineHelpText": help_text or None, **body}
     return Component("CustomField", f"{obj}.{api_name}", full, purpose=purpose, source=source,
-                     references=tuple(sorted(set(references))))
+                     references=tuple(sorted(set(references))), reference_sources=reference_sources or {})
 
 
 def picklist(values: Iterable[str], default: str | None = None, restricted: bool = True) -> dict[str, Any]:

@@ -123,8 +123,8 @@ def check_references(spec: ProgramSpec, components: Iterable[Component]) -> list
             kind, _, name = ref.partition(":")
             hint = _hint(kind, name)
             out.append(Diagnostic("PRM-V030", f"{c.type} {c.full_name} refers to {kind} '{name}', which is "
-                                  "neither generated nor declared as living in the org", c.source, hint,
-                                  Severity.ERROR))
+                                  "neither generated nor declared as living in the org",
+                                  c.reference_sources.get(ref) or c.source, hint, Severity.ERROR))
     return out
 
 

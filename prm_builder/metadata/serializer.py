@@ -34,8 +34,8 @@ def _fill(parent: etree._Element, type_name: str, body: Body, schema: MetadataSc
     if unknown:
         raise PrmInternalError(f"{where}: {type_name} has no element(s) {', '.join(sorted(unknown))}")
     for decl in schema.elements(type_name):
-        if decl.name not in body or body[decl.name] is None:
-            continue
+        if body.get(decl.name) in (None, "", []):
+            continue  # absent: Salesforce omits empty elements too
         value = body[decl.name]
         items = value if isinstance(value, (list, tuple)) else [value]
         if len(items) > 1 and not decl.repeated:
@@ -66,7 +66,7 @@ def to_bytes(root: etree._Element) -> bytes:
     # result is re-parsed below to prove the document still means the same thing.
     first_close = body.index(b">") + 1
     escaped = body[:first_close] + body[first_close:].replace(b"'", b"&apos;").replace(b'"', b"&quot;")
-    if etree.tostring(etree.fromstring(escaped)) != etree.tostring(root):
+    if etree.tostring(etree.fromstring(escaped), method="c14n") != etree.tostring(root, method="c14n"):
         raise PrmInternalError("serializer changed the document while escaping quotes")
     return DECLARATION + escaped + b"\n"
 

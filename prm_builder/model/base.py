@@ -44,6 +44,10 @@ class SpecNode(BaseModel):
             return None
         return self._lines.key(self._path + parts)
 
+    def has_key(self, field: str) -> bool:
+        """True when the spec wrote this field (False when it was defaulted or derived)."""
+        return self._lines is not None and (self._path + (field,)) in self._lines.keys
+
     @property
     def path(self) -> Path:
         return self._path

@@ -6,6 +6,7 @@ hide the mistakes of the others: semantic rules still run on every section that 
 
 from __future__ import annotations
 
+import copy
 import difflib
 import types
 import typing
@@ -50,18 +51,26 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
     failed = False
     for name, info in known.items():
         if name not in loaded.data:
-            if info.is_required():
+            if info.is_required() and loaded.unreadable:
+                failed = True  # probably in the file that did not parse; already reported
+            elif info.is_required():
                 result.diagnostics.append(Diagnostic(
                     "PRM-V004", f"required section '{name}' is missing",
                     _first_file_ref(loaded), f"add a top-level `{name}:` section to one spec file"))
                 failed = True
+            else:
+                values[name] = info.get_default(call_default_factory=True)
+                result.sections.add(name)
             continue
+        adapter = TypeAdapter(info.annotation)
         try:
-            value = TypeAdapter(info.annotation).validate_python(loaded.data[name])
+            value = adapter.validate_python(loaded.data[name])
         except ValidationError as exc:
             result.diagnostics.extend(_translate(exc, (name,), info.annotation, loaded.lines))
-            failed = True
-            continue
+            value = _without_unknown_keys(adapter, loaded.data[name], exc)
+            if value is None:
+                failed = True
+                continue
         attach_positions(value, (name,), loaded.lines)
         values[name] = value
         result.sections.add(name)
@@ -70,12 +79,32 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
         spec = ProgramSpec.model_construct(**values)
     else:
         spec = ProgramSpec.model_validate(values)
-        # model_validate rebuilt the sections: positions must be attached again.
-        for name in values:
-            attach_positions(getattr(spec, name), (name,), loaded.lines)
+    # Sections were copied into the root (and defaults created): attach positions to the
+    # nodes the root actually holds.
+    for name in values:
+        attach_positions(getattr(spec, name), (name,), loaded.lines)
     spec._lines = loaded.lines
     result.spec = spec
     return result
+
+
+def _without_unknown_keys(adapter: TypeAdapter, raw: Any, exc: ValidationError) -> Any:
+    """Second chance for a section whose only problems are unknown keys (typos, already
+    reported): drop them and parse again, so rules still check the rest of the section."""
+    errors = exc.errors()
+    if any(e["type"] != "extra_forbidden" for e in errors):
+        return None
+    pruned = copy.deepcopy(raw)
+    for err in errors:
+        parent = pruned
+        loc = [p for p in err["loc"] if not _is_internal_loc(p)]
+        for part in loc[:-1]:
+            parent = parent[part]
+        parent.pop(loc[-1], None)
+    try:
+        return adapter.validate_python(pruned)
+    except ValidationError:
+        return None
 
 
 def _first_file_ref(loaded: LoadedSpecs):

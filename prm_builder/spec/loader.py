@@ -17,6 +17,7 @@ from prm_builder.errors import Diagnostic, SourceRef
 from prm_builder.spec.linemap import LineMap, Path
 
 SPEC_SUFFIXES = (".yml", ".yaml")
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
 @dataclass
@@ -29,6 +30,8 @@ class LoadedSpecs:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: which file each top-level section came from
     section_files: dict[str, str] = field(default_factory=dict)
+    #: files that could not be read as YAML: the sections they hold are unknown
+    unreadable: list[str] = field(default_factory=list)
 
 
 def discover(specs_dir: FsPath) -> list[FsPath]:
@@ -48,6 +51,11 @@ class _NodeReader:
         self.diagnostics: list[Diagnostic] = []
 
     def read(self, node: yaml.Node, path: Path) -> Any:
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            # Collections are built here, not by the constructor, so refuse tags the way
+            # SafeLoader would (e.g. !!python/object/apply) instead of ignoring them.
+            raise yaml.constructor.ConstructorError(
+                None, None, f"tag {node.tag} is not allowed in spec files", node.start_mark)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -135,6 +143,8 @@ def load_specs(specs_dir: FsPath, display_root: FsPath | None = None) -> LoadedS
         data, lines, diags = load_file(file, display)
         result.diagnostics.extend(diags)
         if data is None:
+            if any(d.code == "PRM-V001" for d in diags):
+                result.unreadable.append(display)
             continue
         if not isinstance(data, dict):
             result.diagnostics.append(Diagnostic(

@@ -28,7 +28,7 @@ def tier_api_names(ctx: ValidationContext) -> Iterator[Diagnostic]:
     for tier in ctx.spec.tiers:
         problem = api_name_problem(tier.developer_name)
         if problem:
-            where = "api_name" if tier.key_ref("api_name") != tier.ref() else "name"
+            where = "api_name" if tier.has_key("api_name") else "name"
             yield error("PRM-V010", f"tier API name '{tier.developer_name}' {problem}", tier.ref(where),
                         "set an explicit `api_name:` that follows Salesforce naming rules")
         problem = api_name_problem(tier.group_name, max_length=GROUP_NAME_MAX)
