@@ -12,6 +12,7 @@ from prm_builder.errors import Diagnostic, PrmInternalError
 from prm_builder.generate import account, tiers
 from prm_builder.generate.component import Component
 from prm_builder.generate.references import check_references
+from prm_builder.generate.sharing import merge_sharing_rules
 from prm_builder.model.root import ProgramSpec
 
 Generator = Callable[[ProgramSpec], Iterable[Component]]
@@ -32,5 +33,6 @@ def generate(spec: ProgramSpec) -> Generated:
             if component.key in components:
                 raise PrmInternalError(f"two generators produced {component.key}")
             components[component.key] = component
-    ordered = [components[k] for k in sorted(components)]
-    return Generated(ordered, check_references(spec, ordered))
+    merged, diagnostics = merge_sharing_rules(components.values())
+    ordered = sorted(merged, key=lambda c: c.key)
+    return Generated(ordered, diagnostics + check_references(spec, ordered))
