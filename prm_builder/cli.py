@@ -100,6 +100,18 @@ def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this
 
 
 @app.command()
+def rules(markdown: bool = typer.Option(False, "--markdown", help="Print a Markdown table (the README's).")) -> None:
+    """List every diagnostic code prm reports, what it means and how to fix it."""
+    from prm_builder.validate.codes import all_codes, markdown_table
+
+    if markdown:
+        typer.echo(markdown_table(), nl=False)
+        return
+    for doc in all_codes():
+        typer.echo(f"{doc.code}  {doc.name}  ({doc.stage})\n    {doc.doc}")
+
+
+@app.command()
 def version() -> None:
     """Print the prm_builder version."""
     typer.echo(__version__)
