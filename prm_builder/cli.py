@@ -89,6 +89,28 @@ def build(
 
 
 @app.command()
+def docs(
+    specs: Path = SpecsOpt,
+    out: Path = typer.Option(api.DEFAULT_DOCS_OUT, "--out", help="Folder of the handoff package."),
+    as_of: Optional[str] = typer.Option(
+        None, "--as-of", help="Judge due dates as of this day (YYYY-MM-DD); default: the date of the "
+                              "specs' last commit, or today when they have uncommitted changes."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Generate the handoff documentation package (HTML site + Markdown + SVG diagrams)."""
+    try:
+        when = _today(as_of)
+    except ValueError:
+        raise PrmUserError(f"--as-of '{as_of}' is not a date (YYYY-MM-DD)") from None
+    result = api.docs(specs, out, as_of=when)
+    pages = [f for f in result.files if f.endswith(".html")]
+    text = [render_text.changes(str(out), result.changes),
+            f"{len(result.sections)} sections, {len(pages)} HTML pages (as of {result.as_of}): open {out / 'index.html'}"]
+    _emit(as_json, {"ok": True, "sections": result.sections, "as_of": result.as_of, "out": str(out),
+                    "changes": vars(result.changes)}, "\n".join(text))
+
+
+@app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
     """Print the JSON Schema of spec files (for the YAML language server in editors)."""
     text = json.dumps(api.json_schema(), indent=2, sort_keys=True) + "\n"
