@@ -86,7 +86,7 @@ class _Route:
 def _lines(node: Node) -> list[str]:
     lines = textwrap.wrap(node.label, WRAP) or [""]
     for detail in node.details:
-        lines += textwrap.wrap(detail, WRAP + 8, subsequent_indent="  ") or [""]
+        lines += textwrap.wrap(detail, WRAP + 14, subsequent_indent="  ") or [""]
     return lines
 
 
