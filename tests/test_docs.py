@@ -266,3 +266,19 @@ def test_cli_refuses_an_out_folder_holding_the_project(project: Path, out: str) 
 def test_cli_bad_as_of_is_a_user_error(project: Path) -> None:
     proc = run_prm("docs", "--as-of", "someday", cwd=project)
     assert proc.returncode == 1 and "not a date" in proc.stderr
+
+
+def test_runbook_lists_pitfalls_owners_and_deploy_hints() -> None:
+    result = api.validate(SPECS, TODAY)
+    assert result.spec is not None
+    hints = [{"id": "PRM-D01", "name": "sharing-operation-in-progress", "hint": "Wait, then deploy again.",
+              "remedy": "retry-step", "examples": ("A sharing operation is already in progress.",)}]
+    ctx = DocContext(result.spec, result.components, Origin("specs", "0" * 64, ()), None, hints)
+    _, files = package_files(ctx)
+    text = html.fromstring(files["runbook.html"]).text_content()
+    assert "sharing operation already in progress" in text  # a platform pitfall
+    assert "PRM-D01" in text and "waits, then deploys the step again" in text
+    assert "Dana Whitfield (VP Channel Sales)" in text  # an open decision's owner
+    assert "Lead.PartnerAccountId" in text  # the org inventory
+    without = DocContext(result.spec, result.components, Origin("specs", "0" * 64, ()))
+    assert "PRM-D01" not in html.fromstring(package_files(without)[1]["runbook.html"]).text_content()

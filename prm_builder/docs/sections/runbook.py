@@ -12,6 +12,8 @@ from prm_builder.docs.content import Bullets, Code, Heading, Link, Para, Section
 from prm_builder.docs.context import DocContext, join
 
 ID = "runbook"
+#: remedy codes of the deploy hints (prm_builder/deploy/hints.yaml) in words
+REMEDIES = {"retry-step": "waits, then deploys the step again", "retry": "retries with backoff"}
 TITLE = "Runbook"
 
 
@@ -34,10 +36,15 @@ def build(ctx: DocContext) -> Section:
         section.add(Table(("deploy step", "components"), tuple((s, str(steps[s])) for s in order if steps[s])))
     section.add(Heading("Roll forward", "runbook-roll-forward"), Bullets(tuple(book["roll_forward"])))
     section.add(Heading("Troubleshooting deploy errors", "runbook-troubleshooting"))
-    rows = [(t["symptom"], t["cause"], t["fix"]) for t in book["troubleshooting"]]
-    rows += [(str(h.get("match") or h.get("symptom") or h.get("code", "")), str(h.get("cause", "—")),
-              str(h.get("hint") or h.get("fix", "—"))) for h in ctx.deploy_hints]
-    section.add(Table(("symptom", "cause", "fix"), tuple(rows)))
+    section.add(Para("Platform pitfalls that show up as deploy errors or as missing behaviour after a deploy:"))
+    section.add(Table(("symptom", "cause", "fix"), tuple(
+        (t["symptom"], t["cause"], t["fix"]) for t in book["troubleshooting"])))
+    if ctx.deploy_hints:
+        section.add(Para("Errors `prm deploy` recognises, with the hint it prints and what it does by itself:"))
+        section.add(Table(("code", "error", "for example", "automatic remedy", "what to do"), tuple(
+            (str(h.get("id", "")), str(h.get("name", "")), str((h.get("examples") or ("—",))[0]),
+             REMEDIES.get(str(h.get("remedy") or ""), "none"), str(h.get("hint", "")))
+            for h in ctx.deploy_hints)))
     section.add(Heading("Who owns what", "runbook-owners"))
     owners = [(o["what"], o["who"]) for o in book["owners"]]
     owners += [(f"Decision {d.id}: {d.title}", f"{d.owner} (due {d.due.isoformat()})")
