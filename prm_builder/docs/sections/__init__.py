@@ -14,16 +14,22 @@ from prm_builder.docs.sections import (
     approvals,
     checklist,
     configuration,
+    data_model,
     decisions,
     fields,
+    lead_distribution,
     overview,
     runbook,
+    sharing,
     tiers,
 )
 
 SECTIONS: list[ModuleType] = [
     overview,
     tiers,
+    lead_distribution,
+    data_model,
+    sharing,
     approvals,
     decisions,
     checklist,

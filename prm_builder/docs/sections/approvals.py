@@ -13,35 +13,15 @@ from typing import Any
 from prm_builder.docs.content import Bullets, Diagram, Heading, Para, Section, Table
 from prm_builder.docs.context import DocContext, join, slug
 from prm_builder.docs.diagram import Edge, Graph, Node, render_svg
+from prm_builder.docs.sections.common import as_list as _list
+from prm_builder.docs.sections.common import criteria_text
 from prm_builder.generate.component import Component
 
 ID = "approvals"
 TITLE = "Approval processes"
 
-OPERATIONS = {"equals": "=", "notEqual": "≠", "lessThan": "<", "greaterThan": ">", "lessOrEqual": "≤",
-              "greaterOrEqual": "≥", "contains": "contains", "notContain": "does not contain",
-              "includes": "includes", "excludes": "excludes", "within": "within"}
 NOT_MET = {"ApproveRecord": "approve the record", "RejectRecord": "reject the record",
            "GotoNextStep": "go to the next step"}
-
-
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def criteria_text(criteria: Any) -> str:
-    """Entry criteria (criteriaItems or a formula) as one readable line."""
-    if not criteria:
-        return "all records"
-    if criteria.get("formula"):
-        return f"formula: {criteria['formula']}"
-    items = [f"{i.get('field', '')} {OPERATIONS.get(i.get('operation', ''), i.get('operation', ''))} "
-             f"{i.get('value', i.get('valueField', ''))}".strip() for i in _list(criteria.get("criteriaItems"))]
-    if criteria.get("booleanFilter"):
-        return f"{criteria['booleanFilter']} where " + "; ".join(f"{n}: {t}" for n, t in enumerate(items, 1))
-    return " AND ".join(items) or "all records"
 
 
 def approvers_text(step: dict[str, Any]) -> str:
