@@ -174,10 +174,11 @@ def test_diagrams_are_svg_with_the_expected_labels(package: Path) -> None:
 def test_spec_text_is_escaped(tmp_path: Path) -> None:
     specs = copy_program("minimal", tmp_path)
     program = specs / "program.yml"
-    program.write_text(program.read_text() + '  description: "<script>alert(1)</script> & <b>bold</b>"\n')
+    program.write_text(program.read_text() + '  description: "<script>alert(1)</script> & <b>bold</b> `<i>x</i>`"\n')
     api.docs(specs, tmp_path / "out", as_of=TODAY, checklist=None)
     page = (tmp_path / "out" / "index.html").read_text()
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in page
+    assert "<code>&lt;i&gt;x&lt;/i&gt;</code>" in page  # code spans are rendered after escaping
     assert "\\<script\\>" in (tmp_path / "out" / "markdown" / "index.md").read_text()
 
 

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Callable
 
 import jinja2
+from markupsafe import Markup, escape
 
 from prm_builder.docs.content import Link, Section
 
 Files = dict[str, bytes]
 
 
+CODE = re.compile(r"`([^`]+)`")
+
+
 def _md(text: object) -> str:
-    """Escape what Markdown would read as markup in running text."""
+    """Escape what Markdown would read as markup in running text. Backticks stay: they mark
+    code in both formats; intraword underscores (API names) are never emphasis in CommonMark."""
     out = str(text)
-    for ch in ("\\", "*", "_", "`", "[", "]", "<", ">", "#"):
+    for ch in ("\\", "*", "[", "]", "<", ">"):
         out = out.replace(ch, "\\" + ch)
     return out
+
+
+def _inline(text: object) -> Markup:
+    """HTML-escape, then render `code` spans (the escaping happens first, so spec text stays text)."""
+    return Markup(CODE.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(str(text)))))
 
 
 def _md_cell(text: object) -> str:
@@ -34,6 +45,7 @@ def _environment(markdown: bool) -> jinja2.Environment:
     )
     env.filters["kind"] = lambda block: type(block).__name__
     env.filters["md"] = _md
+    env.filters["inline"] = _inline
     env.filters["cell"] = _md_cell
     env.tests["link"] = lambda value: isinstance(value, Link)
     return env
