@@ -111,11 +111,15 @@ def tmp_package_as_of(day: dt.date) -> Path:
 
 def test_configuration_guide_lists_every_component_with_purpose_and_spec_line(package: Path) -> None:
     components = api.validate(SPECS, TODAY).components
-    rows = {tr[0].text_content(): [td.text_content() for td in tr[1:]]
-            for tr in _page(package, "configuration.html").cssselect("tbody tr") if len(tr) == 5}
+    rows = {}
+    for heading in _page(package, "configuration.html").cssselect("h2"):
+        table = heading.getnext().cssselect("table")[0]  # each type's table follows its heading
+        for tr in table.cssselect("tbody tr"):
+            rows[(heading.text_content(), tr[0].text_content())] = [td.text_content() for td in tr[1:]]
+    assert len(rows) == len(components)
     for c in components:
-        assert c.full_name in rows, c.full_name
-        purpose, spec, step, _ = rows[c.full_name]
+        assert (c.type, c.full_name) in rows, c.key
+        purpose, spec, step, _ = rows[(c.type, c.full_name)]
         assert purpose == c.purpose and step == c.deploy_step
         assert spec.startswith("specs/") and spec.count(":") == 2
     assert not any(os.sep + "work" in v for r in rows.values() for v in r)  # no absolute paths
@@ -286,3 +290,19 @@ def test_runbook_lists_pitfalls_owners_and_deploy_hints() -> None:
     assert "Lead.PartnerAccountId" in text  # the org inventory
     without = DocContext(result.spec, result.components, Origin("specs", "0" * 64, ()))
     assert "PRM-D01" not in html.fromstring(package_files(without)[1]["runbook.html"]).text_content()
+
+
+def test_diagram_layout_is_the_same_in_every_process() -> None:
+    """grandalf keeps edges in sets; hashed by memory address the layout changed per run."""
+    script = ("from tests.test_docs import _approval_component\n"
+              "from prm_builder.docs.sections.approvals import routing_diagram\n"
+              "c = _approval_component()\n"
+              "step = {**c.body['approvalStep'][1], 'rejectBehavior': None}\n"
+              "steps = [step] * 4\n"  # several steps that may skip to 'approved': crossing routes
+              "print(routing_diagram(c.full_name, 'x', c.body, steps).svg)\n")
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed})
+        outputs.add(proc.stdout)
+    assert len(outputs) == 1

@@ -83,6 +83,27 @@ class _Route:
         self.points = [(float(x), float(y)) for x, y in points]
 
 
+class _Vertex(Vertex):
+    """A grandalf vertex hashed by its position in the graph, not by its memory address:
+    grandalf collects edges in sets, and address hashes made the layout differ between runs."""
+
+    def __init__(self, data: str, seq: int) -> None:
+        super().__init__(data)
+        self._seq = seq
+
+    def __hash__(self) -> int:
+        return self._seq
+
+
+class _Edge(GEdge):
+    def __init__(self, src: Vertex, dst: Vertex, seq: int) -> None:
+        super().__init__(src, dst)
+        self._seq = seq
+
+    def __hash__(self) -> int:
+        return self._seq
+
+
 def _lines(node: Node) -> list[str]:
     lines = textwrap.wrap(node.label, WRAP) or [""]
     for detail in node.details:
@@ -96,12 +117,12 @@ def _size(lines: list[str]) -> tuple[float, float]:
 
 def layout(graph: Graph) -> tuple[dict[str, tuple[float, float, float, float]], list[list[tuple[float, float]]]]:
     """Node boxes (centre x, centre y, w, h) and one polyline per edge, from grandalf."""
-    vertices = {n.id: Vertex(n.id) for n in graph.nodes}
+    vertices = {n.id: _Vertex(n.id, i) for i, n in enumerate(graph.nodes)}
     for n in graph.nodes:
         vertices[n.id].view = _Box(*_size(_lines(n)))
     edges = []
-    for e in graph.edges:
-        edge = GEdge(vertices[e.src], vertices[e.dst])
+    for i, e in enumerate(graph.edges):
+        edge = _Edge(vertices[e.src], vertices[e.dst], i)
         edge.view = _Route()
         edges.append(edge)
     g = GGraph(list(vertices.values()), edges)
