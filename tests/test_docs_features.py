@@ -1,6 +1,6 @@
 """Feature pages of the handoff package, fed components shaped like the generators'
-output (Lead routing, pool sharing, custom objects), so each page is tested before the
-example program has the feature."""
+output (Lead routing, pool sharing, custom objects) on top of the minimal test program
+(which has none of them), so each page is tested whatever the example program holds."""
 
 from __future__ import annotations
 
@@ -13,22 +13,23 @@ from prm_builder.docs.context import DocContext, Origin
 from prm_builder.docs.package import package_files
 from prm_builder.generate.component import Component
 from prm_builder.generate.sharing import criteria_rule, merge_sharing_rules
-from tests.conftest import ROOT, TODAY
+from tests.conftest import PROGRAMS, TODAY
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _files(*extra: Component) -> dict[str, bytes]:
-    result = api.validate(ROOT / "specs", TODAY)
+    result = api.validate(PROGRAMS / "minimal", TODAY)
     assert result.spec is not None
     merged, _ = merge_sharing_rules([*result.components, *extra])
     merged.sort(key=lambda c: c.key)  # as generate() orders them
-    ctx = DocContext(result.spec, merged, Origin("specs", "0" * 64, ("program.yml",), as_of=TODAY.isoformat()))
+    ctx = DocContext(result.spec, merged, Origin("minimal", "0" * 64, ("program.yml",), as_of=TODAY.isoformat()))
     return package_files(ctx)[1]
 
 
 def _rows(page: bytes, table: int) -> list[list[str]]:
-    return [[td.text_content() for td in tr] for tr in html.fromstring(page).cssselect("table")[table].cssselect("tbody tr")]
+    found = html.fromstring(page).cssselect("table")[table]
+    return [[td.text_content() for td in tr] for tr in found.cssselect("tbody tr")]
 
 
 def _labels(svg: bytes) -> list[str]:
@@ -58,7 +59,7 @@ POOL = criteria_rule("Lead", "PRM_Pool_Gold", label="Lead Pool Gold", group="PRM
 
 
 def test_lead_distribution_page_has_ordered_entries_pool_and_routing_diagram() -> None:
-    files = _files(ROUTING, POOL, _queue("PRM_Leads_Gold_NA", "PRM_Tier_Gold"),
+    files = _files(ROUTING, POOL, _queue("PRM_Leads_Gold_NA", "PRM_Tier_Premier"),
                    _queue("PRM_Leads_Silver_NA", "PRM_Tier_Silver"), _queue("PRM_Lead_Pool", "PRM_Tier_Bronze"))
     page = files["lead-distribution.html"]
     entries = _rows(page, 0)
