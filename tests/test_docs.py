@@ -209,7 +209,9 @@ def _approval_component() -> Component:
     body = {
         "label": "Deal Registration Approval", "active": True, "allowRecall": True,
         "entryCriteria": {"criteriaItems": [{"field": "Lead.LeadSource", "operation": "equals",
-                                             "value": "Partner Deal Registration"}]},
+                                             "value": "Partner Deal Registration"},
+                                            {"field": "Lead.Partner_Tier__c", "operation": "equals",
+                                             "value": "Premier"}]},
         "initialSubmissionActions": {"action": [{"name": "Lock_Status", "type": "FieldUpdate"}]},
         "finalApprovalActions": {"action": [{"name": "Convert_To_Opportunity", "type": "FieldUpdate"}]},
         "finalRejectionActions": {"action": [{"name": "Notify_Partner_Rejected", "type": "Alert"}]},
@@ -242,6 +244,9 @@ def test_approval_processes_are_documented_step_by_step(tmp_path: Path) -> None:
     assert steps[0][:4] == ["1", "Channel manager review", "all records", "queue Channel_Managers"]
     assert steps[1][2] == "Lead.Deal_Amount__c > 100000" and steps[1][4] == "approve the record"
     assert steps[1][6].startswith("back to the previous step")
+    matrix = html.fromstring(files["tiers.html"])
+    route = [[c.text_content() for c in tr] for tr in matrix.cssselect("tbody tr") if "Approval route" in tr[0].text_content()]
+    assert route == [["Approval route: Lead", "Deal Registration Approval (2 steps)", "—", "—"]]
     svg = etree.fromstring(files["diagrams/approval-lead-deal-registration-v1.svg"])
     labels = {g.get("data-label") for g in svg.iter("{http://www.w3.org/2000/svg}g") if g.get("data-label")}
     assert {"Submitted for approval", "Step 1: Channel manager review", "Step 2: Sales VP for large deals",
@@ -307,3 +312,13 @@ def test_diagram_layout_is_the_same_in_every_process() -> None:
                               env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": seed})
         outputs.add(proc.stdout)
     assert len(outputs) == 1
+
+
+def test_parallel_edges_are_drawn_once_with_both_labels() -> None:
+    from prm_builder.docs.diagram import Edge, Graph, Node, render_svg
+
+    graph = Graph((Node("a", "A"), Node("b", "B")), (Edge("a", "b", "approve"), Edge("a", "b", "criteria not met")))
+    svg = etree.fromstring(render_svg("p", "p", graph))
+    assert len([p for p in svg.iter("{http://www.w3.org/2000/svg}path") if p.get("data-from")]) == 1
+    assert [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "edge-label"] == [
+        "approve / criteria not met"]

@@ -175,8 +175,20 @@ def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
     return etree.SubElement(parent, f"{{{SVG_NS}}}{tag}", {k.replace("_", "-"): v for k, v in attrs.items()})
 
 
+def merge_parallel(graph: Graph) -> Graph:
+    """One edge per (from, to) pair, labels joined: parallel edges would be drawn on top of
+    each other and hide all labels but one."""
+    merged: dict[tuple[str, str], Edge] = {}
+    for e in graph.edges:
+        seen = merged.get((e.src, e.dst))
+        label = " / ".join(x for x in (seen.label if seen else "", e.label) if x)
+        merged[(e.src, e.dst)] = Edge(e.src, e.dst, label, seen.kind if seen else e.kind)
+    return Graph(graph.nodes, tuple(merged.values()))
+
+
 def render_svg(name: str, title: str, graph: Graph) -> str:
     """The diagram as an SVG document string (no XML declaration: it is embedded inline too)."""
+    graph = merge_parallel(graph)
     boxes, routes = layout(graph)
     min_x = min(x - w / 2 for x, _, w, _ in boxes.values()) - MARGIN
     min_y = min(y - h / 2 for _, y, _, h in boxes.values()) - MARGIN

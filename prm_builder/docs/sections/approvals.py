@@ -114,3 +114,30 @@ def routing_diagram(full_name: str, label: str, body: dict[str, Any], steps: lis
     graph = Graph(tuple(nodes), tuple(edges))
     title = f"Routing of the approval process {label}"
     return Diagram(name, title, render_svg(name, title, graph), graph.labels())
+
+
+def _tiers_of(ctx: DocContext, process: Component) -> list[str]:
+    """Tiers a process serves: the values of its entry criterion on a tier field."""
+    names = {t.developer_name for t in ctx.spec.tiers} | {t.name for t in ctx.spec.tiers}
+    found: list[str] = []
+    for item in _list((process.body.get("entryCriteria") or {}).get("criteriaItems")):
+        if "Tier" in str(item.get("field", "")) and item.get("operation") == "equals":
+            found += [v.strip() for v in str(item.get("value", "")).split(",") if v.strip() in names]
+    return found
+
+
+def tier_rows(ctx: DocContext) -> list:
+    """Tier matrix rows: which approval process handles each tier's records, per object."""
+    from prm_builder.docs.sections.tiers import TierRow
+
+    rows: dict[str, dict[str, str]] = {}
+    for process in ctx.of_type("ApprovalProcess"):
+        if not process.body.get("active"):
+            continue  # retired versions keep only the requests already in them
+        obj = process.full_name.split(".", 1)[0]
+        steps = len(_list(process.body.get("approvalStep")))
+        for tier in _tiers_of(ctx, process):
+            t = ctx.spec.tier(tier)
+            if t is not None:
+                rows.setdefault(obj, {})[t.developer_name] = f"{process.body.get('label', process.full_name)} ({steps} steps)"
+    return [TierRow("Approval route", obj, values) for obj, values in sorted(rows.items())]
