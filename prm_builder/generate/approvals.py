@@ -384,5 +384,9 @@ def _describe(signature: Signature) -> str:
 
 
 def _plain(body: Any) -> Any:
-    """A JSON round trip: the lock stores plain data, and restored bodies equal fresh ones."""
-    return json.loads(json.dumps(body, sort_keys=True))
+    """Plain JSON data for the lock, without the empty values the serializer omits anyway."""
+    if isinstance(body, dict):
+        return {k: _plain(v) for k, v in sorted(body.items()) if v not in (None, "", [], ())}
+    if isinstance(body, (list, tuple)):
+        return [_plain(v) for v in body]
+    return body
