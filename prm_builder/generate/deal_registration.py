@@ -77,12 +77,15 @@ def _fields(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Component]:
                  "Email domain for duplicate matching (matching rules cannot read formulas).")
     lookup = dr.partner_lookup
     if lookup.kind == "custom":
-        for obj, name, rel in (("Lead", lookup.lead_field, "Registered_Deals"),
+        # Child relationship names must be unique on Account across objects; the Lead's
+        # is the one formulas use (lead_relationship()).
+        for obj, name, rel in (("Lead", lookup.lead_field, lookup.lead_field[:-3]),
                                ("Opportunity", lookup.opportunity_field, "Registered_Opportunities")):
             yield f.field_component(
                 obj, name, "Partner Account",
-                {"type": "Lookup", "referenceTo": "Account", "relationshipName": name[:-3],
-                 "relationshipLabel": rel.replace("_", " "), "deleteConstraint": "SetNull",
+                {"type": "Lookup", "referenceTo": "Account", "relationshipName": rel,
+                 "relationshipLabel": "Registered Deals" if obj == "Lead" else "Registered Opportunities",
+                 "deleteConstraint": "SetNull",
                  "lookupFilter": {"active": True, "booleanFilter": None,
                                   "filterItems": [{"field": "Account.IsPartner", "operation": "equals",
                                                    "value": "True"}],
