@@ -8,10 +8,10 @@ from typing import Iterator
 from prm_builder.errors import Diagnostic
 from prm_builder.model.deal_registration import DEFAULT_STATUSES, DealRegistration
 from prm_builder.validate.approval_checks import RoutingContext, check_routing
+from prm_builder.validate.field_checks import FIELD_LABEL_MAX, field_spec_problems
 from prm_builder.validate.names import api_name_problem
 from prm_builder.validate.registry import ValidationContext, error, rule, warning
 
-FIELD_LABEL_MAX = 40
 MATCHING_RULES_MAX = 5          # active per object
 DUPLICATE_RULES_MAX = 5         # active per object
 MATCHING_PER_DUPLICATE_MAX = 3
@@ -83,20 +83,9 @@ def deal_registration_field_names(ctx: ValidationContext) -> Iterator[Diagnostic
     dr = _dr(ctx)
     if dr is None:
         return
-    seen: dict[str, object] = {}
-    for field in dr.fields.all_fields():
-        problem = api_name_problem(field.api_name, custom_suffix="__c")
-        if problem:
-            yield error("PRM-V122", f"Lead field name '{field.api_name}' {problem}", field.ref("api_name"),
-                        "use a custom field name such as Deal_Amount__c")
-        if len(field.label) > FIELD_LABEL_MAX:
-            yield error("PRM-V122", f"label '{field.label}' is {len(field.label)} characters; the limit is "
-                        f"{FIELD_LABEL_MAX}", field.ref("label"), "shorten the label")
-        key = field.api_name.lower()
-        if key in seen:
-            yield error("PRM-V122", f"two deal registration fields are named '{field.api_name}'",
-                        field.ref("api_name"), "give every field its own api_name")
-        seen[key] = field
+    yield from field_spec_problems(dr.fields.all_fields(), code="PRM-V122", what="deal registration",
+                                   example="Deal_Amount__c")
+    seen = {f.api_name.lower() for f in dr.fields.all_fields()}
     lookup = dr.partner_lookup
     if lookup.kind == "custom" and lookup.lead_field.lower() in seen:
         yield error("PRM-V122", f"the partner lookup '{lookup.lead_field}' has the name of another Lead field",
