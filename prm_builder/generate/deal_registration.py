@@ -206,7 +206,7 @@ def _validation_rules(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Compo
 def _list_views(dr: DealRegistration) -> Iterator[Component]:
     fl = dr.fields
     columns = ["FULL_NAME", "LEAD.COMPANY", fl.amount.api_name, fl.close_date.api_name, fl.tier.api_name,
-               fl.status.api_name, fl.expires_on.api_name, "CREATED_DATE"]
+               fl.status.api_name, fl.expires_on.api_name, "LEAD.CREATED_DATE"]
     shared = {"group": list(dr.list_views.shared_to_groups)} if dr.list_views.shared_to_groups else None
     views = [
         ("Deal_Reg_Pending_Approval", "Deal Registrations: Pending Approval",
