@@ -142,3 +142,15 @@ def test_a_broken_lock_is_an_input_error(tmp_path: Path) -> None:
     proc = run_prm("validate", cwd=tmp_path)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr + proc.stdout
     assert "specs/prm.lock.json:1:2: error PRM-V148" in proc.stdout
+
+
+def test_retired_versions_still_need_what_they_name(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    shutil.copytree(PROGRAMS / "dealreg_custom", specs)
+    (specs / "deal_registration.yml").unlink()  # the section is gone; the lock remembers v1
+    result = api.validate(specs, TODAY)
+    retired = [d for d in result.errors if "Deal_Reg_Premier_v1" in d.message]
+    assert retired and all(d.code == "PRM-V030" and "inactive version" in d.hint for d in retired)
+    assert all(d.ref and d.ref.file.endswith("prm.lock.json") for d in retired)
+    (specs / "prm.lock.json").unlink()
+    assert api.validate(specs, TODAY).ok

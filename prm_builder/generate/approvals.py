@@ -274,6 +274,8 @@ class ApprovalLock:
     """specs/prm.lock.json: every version of every generated approval process."""
 
     processes: dict[str, list[LockedVersion]] = field(default_factory=dict)
+    #: where the lock was read from (diagnostics about versions only it knows point here)
+    source: SourceRef | None = None
 
     def to_text(self) -> str:
         data = {"format": LOCK_FORMAT,
@@ -303,7 +305,7 @@ def load_lock(specs_dir: Path) -> tuple[ApprovalLock, list[Diagnostic]]:
     try:
         if data.get("format") != LOCK_FORMAT:
             raise ValueError(f"unknown format {data.get('format')!r}")
-        lock = ApprovalLock()
+        lock = ApprovalLock(source=SourceRef(display, 1, 1))
         for key, versions in data["approval_processes"].items():
             if not isinstance(key, str) or key.count(".") != 1:
                 raise ValueError(f"process key {key!r} is not Object.Name")
@@ -325,7 +327,7 @@ def versioned_name(base: str, version: int) -> str:
 def apply_versions(components: Iterable[Component], lock: ApprovalLock) -> tuple[list[Component], ApprovalLock]:
     """Name every ApprovalProcess '<base>_v<N>' and bring back retired versions, inactive."""
     out: list[Component] = []
-    new = ApprovalLock({k: list(v) for k, v in lock.processes.items()})
+    new = ApprovalLock({k: list(v) for k, v in lock.processes.items()}, lock.source)
     seen: set[str] = set()
     for c in components:
         if c.type != "ApprovalProcess":
@@ -358,7 +360,7 @@ def apply_versions(components: Iterable[Component], lock: ApprovalLock) -> tuple
     for key, history in sorted(new.processes.items()):
         if key not in seen:
             obj, base = key.split(".", 1)
-            out += _retired(obj, base, history, None, removed=True)
+            out += _retired(obj, base, history, lock.source, removed=True)
     return out, new
 
 
