@@ -109,7 +109,7 @@ def approval_components(target: ApprovalTarget, routing: ApprovalRouting, *,
     groups: dict[str, SourceRef | None] = {}
     for route in routing.routes:
         for step in route.steps:
-            for i, approver in enumerate(step.approvers):
+            for approver in step.approvers:
                 if approver.group:
                     groups.setdefault(approver.group, approver.ref())
         yield process_component(target, routing, route)
