@@ -92,6 +92,13 @@ def group_queue_name(group: str) -> str:
     return f"Approvers_{group}"
 
 
+def queue_for_object(queue: str, obj: str, source: SourceRef | None) -> Component:
+    """Let a queue another feature generates (e.g. deal registration's Channel_Managers)
+    also own and approve `obj` records: merged into that queue's file by generate()."""
+    return Component("Queue", queue, {"queueSobject": [{"sobjectType": obj}]},
+                     purpose=f"Adds {obj} to queue {queue}.", source=source)
+
+
 def status_update_names(target: ApprovalTarget) -> dict[str, str]:
     return {phase: f"{target.prefix}_Set_{phase.capitalize()}" for phase in ("approved", "rejected", "recalled")}
 
