@@ -201,7 +201,7 @@ def test_same_specs_same_package_in_another_process(package: Path, tmp_path: Pat
 
 def test_origin_names_the_specs_not_the_clock(package: Path) -> None:
     footer = _page(package, "index.html").cssselect("footer")[0].text_content()
-    assert f"from specs/ ({len(list(SPECS.glob('*.yml')))} files" in footer
+    assert f"from specs/ ({len([p for p in SPECS.iterdir() if not p.name.startswith('.')])} files" in footer
     assert dt.date.today().isoformat() not in footer
 
 
@@ -322,3 +322,25 @@ def test_parallel_edges_are_drawn_once_with_both_labels() -> None:
     assert len([p for p in svg.iter("{http://www.w3.org/2000/svg}path") if p.get("data-from")]) == 1
     assert [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text") if t.get("class") == "edge-label"] == [
         "approve / criteria not met"]
+
+
+def test_deal_registration_page_shows_flow_routes_and_settings(package: Path) -> None:
+    spec = api.validate(SPECS, TODAY).spec
+    assert spec is not None and spec.deal_registration is not None
+    page = _page(package, "deal-registration.html")
+    routes = [[td.text_content() for td in tr] for tr in page.cssselect("table")[0].cssselect("tbody tr")]
+    assert [r[:3] for r in routes] == [["Deal Registration Gold", "Gold", "50,000 USD"],
+                                       ["Deal Registration Silver", "Silver", "—"]]
+    assert "2. VP Channel Sales sign-off (from 250,000 USD): user dana.whitfield@northwind.example" in routes[0][3]
+    links = [a.get("href") for a in page.cssselect("table a")]
+    assert links == ["approvals.html#approvals-lead-deal-reg-gold-v1", "approvals.html#approvals-lead-deal-reg-silver-v1"]
+    svg = etree.parse(str(package / "diagrams" / "deal-registration-flow.svg")).getroot()
+    labels = {g.get("data-label") for g in svg.iter("{http://www.w3.org/2000/svg}g") if g.get("data-label")}
+    assert {"Partner registers a deal", "Approval: Deal Registration Gold", "Approval: Deal Registration Silver",
+            "Approved", "Rejected", "Expired", "Opportunity", "Recalled"} <= labels
+    edges = {(p.get("data-from"), p.get("data-to")) for p in svg.iter("{http://www.w3.org/2000/svg}path")
+             if p.get("data-from")}
+    assert {("approved", "expired"), ("approved", "opportunity"), ("route1", "rejected")} <= edges
+    matrix = {tr[0].text_content(): [td.text_content() for td in tr[1:]]
+              for tr in _page(package, "tiers.html").cssselect("tbody tr")}
+    assert matrix["Approval route: Lead"] == ["Deal Registration Gold (2 steps)", "Deal Registration Silver (2 steps)", "—"]

@@ -75,3 +75,17 @@ def test_console_errors_are_detected(tmp_path: Path, browser: Chromium) -> None:
                       "<body><script>console.error('boom')</script></body></html>")
     errors = browser.open(broken.as_uri()).console_errors()
     assert any("boom" in e for e in errors) and any("missing.css" in e for e in errors)
+
+
+def test_deal_registration_flow_and_approval_diagrams_render(package: Path, browser: Chromium) -> None:
+    import json
+
+    flow = json.loads(browser.open((package / "deal-registration.html").as_uri()).evaluate(DIAGRAMS_JS))
+    assert [d["name"] for d in flow] == ["deal-registration-flow"]
+    assert flow[0]["width"] > 300 and flow[0]["drawnText"]
+    assert {"Partner registers a deal", "Approved", "Rejected", "Expired", "Opportunity"} <= set(flow[0]["labels"])
+    page = browser.open((package / "approvals.html").as_uri())
+    approvals = json.loads(page.evaluate(DIAGRAMS_JS))
+    assert len(approvals) >= 2 and all(d["drawnText"] and d["edges"] >= 3 for d in approvals)
+    assert all({"Submitted for approval", "Approved", "Rejected"} <= set(d["labels"]) for d in approvals)
+    assert page.console_errors() == []

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from prm_builder.docs.context import Origin
 from prm_builder.docs.package import spec_digest
-from prm_builder.spec.loader import discover
 
 
 def _git(specs_dir: Path, *args: str) -> str:
@@ -31,7 +30,9 @@ def spec_commit(specs_dir: Path) -> tuple[str, str]:
 
 
 def origin_of(specs_dir: Path, as_of: dt.date | None) -> Origin:
-    files = discover(specs_dir) if specs_dir.is_dir() else []
+    # every file of the folder counts (the approval lock file shapes the output too)
+    files = sorted(p for p in specs_dir.iterdir() if p.is_file() and not p.name.startswith(".")) \
+        if specs_dir.is_dir() else []
     commit, commit_date = spec_commit(specs_dir)
     # Date-dependent results (past-due decisions) are judged as of the spec commit, so a
     # package regenerated from the same commit is the same; uncommitted specs use today.

@@ -15,6 +15,7 @@ from prm_builder.docs.sections import (
     checklist,
     configuration,
     data_model,
+    deal_registration,
     decisions,
     fields,
     lead_distribution,
@@ -27,6 +28,7 @@ from prm_builder.docs.sections import (
 SECTIONS: list[ModuleType] = [
     overview,
     tiers,
+    deal_registration,
     lead_distribution,
     data_model,
     sharing,

@@ -36,13 +36,13 @@ def build(ctx: DocContext) -> Section | None:
     rules = [c for c in ctx.of_type("AssignmentRules") if c.full_name == "Lead"]
     queues = lead_queues(ctx)
     sharing = [c for c in ctx.of_type("SharingRules") if c.full_name == "Lead"]
-    if not (rules or queues):
-        return None
+    pool = [r for c in sharing for r in as_list(c.body.get("sharingCriteriaRules"))]
+    if not (rules or pool):
+        return None  # Lead queues alone (e.g. approval queues) are not lead distribution
     section = Section(ID, TITLE, "How inbound leads reach partners: pushed by the assignment rule, or claimed from the pool.")
     for component in rules:
         for rule in as_list(component.body.get("assignmentRule")):
             _push(ctx, section, component, rule)
-    pool = [r for c in sharing for r in as_list(c.body.get("sharingCriteriaRules"))]
     if pool:
         section.add(Heading("Pull: the lead pool sharing model", "lead-distribution-pull"))
         section.add(Para("Pool leads are owned by a queue; criteria-based sharing rules let each tier's public "
@@ -51,7 +51,7 @@ def build(ctx: DocContext) -> Section | None:
             (str(r.get("label") or r.get("fullName")), _shared_to(r), criteria_text(r), str(r.get("accessLevel", "")))
             for r in pool)))
     if queues:
-        section.add(Heading("Partner lead queues", "lead-distribution-queues"))
+        section.add(Heading("Lead queues", "lead-distribution-queues"))
         section.add(Table(("queue", "label", "members", "purpose", "spec"), tuple(
             (q.full_name, str(q.body.get("name", "")), members_text(q.body), q.purpose, ctx.where(q.source))
             for q in queues)))
