@@ -158,3 +158,9 @@ def test_retired_versions_still_need_what_they_name(tmp_path: Path) -> None:
     assert all(d.ref and d.ref.file.endswith("prm.lock.json") for d in retired)
     (specs / "prm.lock.json").unlink()
     assert api.validate(specs, TODAY).ok
+
+
+def test_committed_lock_is_current(monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = api.build(Path("specs"), Path("force-app"), Path("build/mdapi"), check=True, today=TODAY)
+    assert not result.compiled.lock_stale, "specs/prm.lock.json is stale: run `prm build` and commit it"
