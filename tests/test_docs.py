@@ -344,3 +344,20 @@ def test_deal_registration_page_shows_flow_routes_and_settings(package: Path) ->
     matrix = {tr[0].text_content(): [td.text_content() for td in tr[1:]]
               for tr in _page(package, "tiers.html").cssselect("tbody tr")}
     assert matrix["Approval route: Lead"] == ["Deal Registration Gold (2 steps)", "Deal Registration Silver (2 steps)", "—"]
+
+
+def test_origin_commit_only_for_committed_unmodified_specs(tmp_path: Path) -> None:
+    from prm_builder.docs.origin import origin_of
+
+    specs = copy_program("minimal", tmp_path)
+    assert origin_of(specs, TODAY).commit == ""  # not a repository: the digest names the specs
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "specs", "--date", "2026-10-01T12:00:00"], cwd=tmp_path, check=True,
+                   env={**os.environ, "GIT_COMMITTER_DATE": "2026-10-01T12:00:00"})
+    committed = origin_of(specs, None)
+    assert len(committed.commit) == 40 and committed.as_of == "2026-10-01"
+    (specs / "program.yml").write_text((specs / "program.yml").read_text() + "\n")
+    edited = origin_of(specs, TODAY)
+    assert edited.commit == "" and edited.digest != committed.digest

@@ -11,20 +11,23 @@ from prm_builder.docs.context import Origin
 from prm_builder.docs.package import spec_digest
 
 
-def _git(specs_dir: Path, *args: str) -> str:
+def _git(specs_dir: Path, *args: str) -> str | None:
+    """git's output, or None when git is missing or fails (then the digest alone names the specs)."""
     try:
-        done = subprocess.run(["git", *args], cwd=specs_dir, capture_output=True, text=True, timeout=20, check=False)
+        # --no-optional-locks: a read-only look must not take (or trip over) the index lock
+        done = subprocess.run(["git", "--no-optional-locks", *args], cwd=specs_dir, capture_output=True, text=True,
+                              timeout=20, check=False)
     except (OSError, subprocess.SubprocessError):
-        return ""  # no git, or not usable: the digest alone identifies the specs
-    return done.stdout.strip() if done.returncode == 0 else ""
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def spec_commit(specs_dir: Path) -> tuple[str, str]:
     """(commit, YYYY-MM-DD) of the last commit touching specs_dir; ('', '') when the specs
     are not committed or have uncommitted changes (then no commit describes them)."""
-    if _git(specs_dir, "status", "--porcelain", "--", "."):
+    if _git(specs_dir, "status", "--porcelain", "--untracked-files=all", "--", ".") != "":
         return "", ""
-    line = _git(specs_dir, "log", "-1", "--format=%H %cs", "--", ".")
+    line = _git(specs_dir, "log", "-1", "--format=%H %cs", "--", ".") or ""
     commit, _, date = line.partition(" ")
     return (commit, date) if commit and date else ("", "")
 
