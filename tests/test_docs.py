@@ -361,3 +361,14 @@ def test_origin_commit_only_for_committed_unmodified_specs(tmp_path: Path) -> No
     (specs / "program.yml").write_text((specs / "program.yml").read_text() + "\n")
     edited = origin_of(specs, TODAY)
     assert edited.commit == "" and edited.digest != committed.digest
+
+
+def test_every_section_module_is_registered_once() -> None:
+    ids = [m.ID for m in SECTIONS]
+    assert len(ids) == len(set(ids))
+    import pkgutil
+
+    import prm_builder.docs.sections as package_
+
+    modules = {m.name for m in pkgutil.iter_modules(package_.__path__)} - {"common"}
+    assert modules == {m.__name__.rsplit(".", 1)[1] for m in SECTIONS}

@@ -25,15 +25,7 @@ def build(ctx: DocContext) -> Section | None:
                      + (" and is converted to an Opportunity that keeps the partner account." if
                         deal.conversion.on_approval else ".")))
     section.add(Heading("Flow", slug(ID, "flow")), flow_diagram(ctx, deal))
-    section.add(Heading("Approval routes by tier", slug(ID, "routes")))
-    rows = []
-    for route in deal.approval.routes:
-        steps = "; ".join(f"{n}. {s.display_label}" + (f" (from {ctx.money(s.min_amount)})" if s.min_amount else "")
-                          + f": {join(_approver(a) for a in s.approvers)}" for n, s in enumerate(route.steps, 1))
-        process = _process(ctx, route.name)
-        where: Any = Link(route.display_label, "approvals", slug("approvals", process)) if process else route.display_label
-        rows.append((where, join(route.tiers), ctx.money(route.auto_approve_below) or "—", steps))
-    section.add(Table(("route", "tiers", "auto-approved below", "steps"), tuple(rows)))
+    section.add(Heading("Approval routes by tier", slug(ID, "routes")), routes_table(ctx, deal.approval, "Lead"))
     fields = deal.fields
     section.add(Heading("Settings", slug(ID, "settings")))
     section.add(Table(("", ""), (
@@ -60,13 +52,36 @@ def _approver(approver: Any) -> str:
     return join(f"{k} {v}" for k, v in sorted(data.items())) if data else str(approver)
 
 
-def _process(ctx: DocContext, route_name: str) -> str:
+def _process(ctx: DocContext, obj: str, route_name: str) -> str:
     """Full name of the active process version generated for a route ('' if none)."""
     for c in ctx.of_type("ApprovalProcess"):
         base = c.full_name.split(".", 1)[1].rsplit("_v", 1)[0]
-        if c.full_name.startswith("Lead.") and base == route_name and c.body.get("active"):
+        if c.full_name.startswith(f"{obj}.") and base == route_name and c.body.get("active"):
             return c.full_name
     return ""
+
+
+def routes_table(ctx: DocContext, routing: Any, obj: str) -> Table:
+    """An approval routing (the shared machinery's model) by route: tiers, auto-approval,
+    steps with thresholds and approvers, linked to the process's own documentation."""
+    rows = []
+    for route in routing.routes:
+        steps = "; ".join(f"{n}. {s.display_label}" + (f" (from {ctx.money(s.min_amount)})" if s.min_amount else "")
+                          + f": {join(_approver(a) for a in s.approvers)}" for n, s in enumerate(route.steps, 1))
+        process = _process(ctx, obj, route.name)
+        where: Any = Link(route.display_label, "approvals", slug("approvals", process)) if process else route.display_label
+        rows.append((where, join(route.tiers), ctx.money(route.auto_approve_below) or "—", steps))
+    return Table(("route", "tiers", "auto-approved below", "steps"), tuple(rows))
+
+
+def route_details(ctx: DocContext, route: Any) -> tuple[str, ...]:
+    """Lines describing a route inside a flow diagram box."""
+    details = [f"tiers {join(route.tiers)}"]
+    if route.auto_approve_below:
+        details.append(f"auto-approved below {ctx.money(route.auto_approve_below)}")
+    details += [f"{i}. {s.display_label}" + (f" from {ctx.money(s.min_amount)}" if s.min_amount else "")
+                for i, s in enumerate(route.steps, 1)]
+    return tuple(details)
 
 
 def flow_diagram(ctx: DocContext, deal: Any) -> Diagram:
@@ -78,12 +93,7 @@ def flow_diagram(ctx: DocContext, deal: Any) -> Diagram:
     edges = [Edge("lead", "dup", "save"), Edge("dup", "blocked", "duplicate", "reject"),
              Edge("dup", "submitted", "submit")]
     for n, route in enumerate(deal.approval.routes, 1):
-        details = [f"tiers {join(route.tiers)}"]
-        if route.auto_approve_below:
-            details.append(f"auto-approved below {ctx.money(route.auto_approve_below)}")
-        details += [f"{i}. {s.display_label}" + (f" from {ctx.money(s.min_amount)}" if s.min_amount else "")
-                    for i, s in enumerate(route.steps, 1)]
-        nodes.append(Node(f"route{n}", f"Approval: {route.display_label}", "step", tuple(details)))
+        nodes.append(Node(f"route{n}", f"Approval: {route.display_label}", "step", route_details(ctx, route)))
         edges += [Edge("submitted", f"route{n}", join(route.tiers)), Edge(f"route{n}", "approved", "approve"),
                   Edge(f"route{n}", "rejected", "reject", "reject")]
     nodes += [Node("approved", "Approved", "ok", (f"status {status('approved')}", f"protected {deal.expiry.days} days")),
