@@ -25,6 +25,8 @@ JSON.stringify(Array.from(document.querySelectorAll('svg.prm-diagram')).map(svg 
     name: svg.dataset.diagram, width: box.width, height: box.height,
     labels: Array.from(svg.querySelectorAll('g.node')).map(g => g.dataset.label),
     drawnText: Array.from(svg.querySelectorAll('g.node text')).every(t => t.getComputedTextLength() > 0),
+    overflowing: Array.from(svg.querySelectorAll('g.node')).filter(
+      g => g.querySelector('text').getBBox().width > g.querySelector('rect').width.baseVal.value).map(g => g.dataset.label),
     edges: svg.querySelectorAll('path.edge').length,
   };
 }))
@@ -52,7 +54,7 @@ def test_tier_hierarchy_diagram_renders_with_its_labels(package: Path, browser: 
     diagrams = json.loads(page.evaluate(DIAGRAMS_JS))
     assert [d["name"] for d in diagrams] == ["tier-hierarchy"]
     tier = diagrams[0]
-    assert tier["width"] > 100 and tier["height"] > 100 and tier["drawnText"]
+    assert tier["width"] > 100 and tier["height"] > 100 and tier["drawnText"] and tier["overflowing"] == []
     assert tier["labels"] == ["New partner", "Bronze (rank 1)", "Silver (rank 2)", "Gold (rank 3)"]
     assert tier["edges"] == 3
     assert page.console_errors() == []
@@ -82,10 +84,10 @@ def test_deal_registration_flow_and_approval_diagrams_render(package: Path, brow
 
     flow = json.loads(browser.open((package / "deal-registration.html").as_uri()).evaluate(DIAGRAMS_JS))
     assert [d["name"] for d in flow] == ["deal-registration-flow"]
-    assert flow[0]["width"] > 300 and flow[0]["drawnText"]
+    assert flow[0]["width"] > 300 and flow[0]["drawnText"] and flow[0]["overflowing"] == []
     assert {"Partner registers a deal", "Approved", "Rejected", "Expired", "Opportunity"} <= set(flow[0]["labels"])
     page = browser.open((package / "approvals.html").as_uri())
     approvals = json.loads(page.evaluate(DIAGRAMS_JS))
-    assert len(approvals) >= 2 and all(d["drawnText"] and d["edges"] >= 3 for d in approvals)
+    assert len(approvals) >= 2 and all(d["drawnText"] and d["edges"] >= 3 and not d["overflowing"] for d in approvals)
     assert all({"Submitted for approval", "Approved", "Rejected"} <= set(d["labels"]) for d in approvals)
     assert page.console_errors() == []

@@ -22,6 +22,8 @@ SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 FONT_SIZE = 12
 CHAR_W = 7.0  # average glyph width at FONT_SIZE; labels are measured, not placed by hand
+BOLD_W = 7.9  # bold label lines (DejaVu Sans Bold runs wider)
+DETAIL_W = 6.6  # detail lines, one size smaller
 LINE_H = 15.0
 PAD_X, PAD_Y = 12.0, 9.0
 WRAP = 26
@@ -111,15 +113,19 @@ def _lines(node: Node) -> list[str]:
     return lines
 
 
-def _size(lines: list[str]) -> tuple[float, float]:
-    return max(len(s) for s in lines) * CHAR_W + 2 * PAD_X, len(lines) * LINE_H + 2 * PAD_Y
+def _size(node: Node) -> tuple[float, float]:
+    """Box size from the text: label lines are bold (wider glyphs), details a size smaller."""
+    lines = _lines(node)
+    n_label = len(textwrap.wrap(node.label, WRAP) or [""])
+    width = max([len(s) * BOLD_W for s in lines[:n_label]] + [len(s) * DETAIL_W for s in lines[n_label:]])
+    return width + 2 * PAD_X, len(lines) * LINE_H + 2 * PAD_Y
 
 
 def layout(graph: Graph) -> tuple[dict[str, tuple[float, float, float, float]], list[list[tuple[float, float]]]]:
     """Node boxes (centre x, centre y, w, h) and one polyline per edge, from grandalf."""
     vertices = {n.id: _Vertex(n.id, i) for i, n in enumerate(graph.nodes)}
     for n in graph.nodes:
-        vertices[n.id].view = _Box(*_size(_lines(n)))
+        vertices[n.id].view = _Box(*_size(n))
     edges = []
     for i, e in enumerate(graph.edges):
         edge = _Edge(vertices[e.src], vertices[e.dst], i)

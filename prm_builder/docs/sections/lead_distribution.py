@@ -81,19 +81,19 @@ def routing_diagram(rule_name: str, entries: list[dict[str, Any]]) -> Diagram:
     nodes = [Node("lead", "New or updated lead", "start", ("assignment rule runs",))]
     edges: list[Edge] = []
     previous = "lead"
-    queues: dict[str, str] = {}
     for n, entry in enumerate(entries, 1):
         test = f"e{n}"
         nodes.append(Node(test, f"Entry {n}", "step", (criteria_text(entry),)))
         edges.append(Edge(previous, test, "" if previous == "lead" else "no match"))
-        target = str(entry.get("assignedTo", ""))
-        if target not in queues:
-            queues[target] = f"q{len(queues) + 1}"
-            nodes.append(Node(queues[target], target, "ok", (str(entry.get("assignedToType", "Queue")),)))
-        edges.append(Edge(test, queues[target], "match"))
+        # one target box per entry, even for a queue several entries use: shared boxes pull
+        # long edges across the whole chain and the order stops being readable
+        nodes.append(Node(f"q{n}", str(entry.get("assignedTo", "")), "ok", (str(entry.get("assignedToType", "Queue")),)))
+        edges.append(Edge(test, f"q{n}", "match"))
         previous = test
-    nodes.append(Node("unassigned", "No entry matched", "wait", ("lead keeps its owner",)))
-    edges.append(Edge(previous, "unassigned", "no match" if entries else "", "expire"))
+    catch_all = bool(entries) and criteria_text(entries[-1]) == "all records"
+    if not catch_all:  # after a catch-all entry every lead is assigned
+        nodes.append(Node("unassigned", "No entry matched", "wait", ("lead keeps its owner",)))
+        edges.append(Edge(previous, "unassigned", "no match" if entries else "", "expire"))
     graph = Graph(tuple(nodes), tuple(edges))
     name = f"lead-routing-{rule_name.lower().replace('_', '-')}"
     title = f"Lead routing by the assignment rule {rule_name}"
