@@ -372,3 +372,14 @@ def test_every_section_module_is_registered_once() -> None:
 
     modules = {m.name for m in pkgutil.iter_modules(package_.__path__)} - {"common"}
     assert modules == {m.__name__.rsplit(".", 1)[1] for m in SECTIONS}
+
+
+def test_cli_json_output(tmp_path: Path) -> None:
+    import json
+
+    specs = copy_program("minimal", tmp_path)
+    proc = run_prm("docs", "--specs", str(specs), "--out", "handoff", "--json", "--as-of", "2026-11-22", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert payload["ok"] and payload["as_of"] == "2026-11-22" and payload["sections"][0] == "index"
+    assert "handoff/index.html" not in payload["changes"]["added"] and "index.html" in payload["changes"]["added"]
