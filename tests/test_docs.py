@@ -144,12 +144,22 @@ def _internal_links(package: Path) -> list[tuple[str, str]]:
 
 
 def test_no_broken_internal_links(package: Path) -> None:
+    assert_links_resolve(package)
+
+
+@pytest.mark.parametrize("program", sorted(p.name for p in PROGRAMS.iterdir() if p.is_dir()))
+def test_every_test_program_gets_a_package_without_broken_links(program: str, tmp_path: Path) -> None:
+    api.docs(PROGRAMS / program, tmp_path / "out", as_of=TODAY, checklist=None)
+    assert_links_resolve(tmp_path / "out", minimum=20)
+
+
+def assert_links_resolve(package: Path, minimum: int = 50) -> None:
     ids: dict[str, set[str]] = {}
     for page in package.rglob("*.html"):
         ids[page.relative_to(package).as_posix()] = {e.get("id") for e in html.fromstring(page.read_bytes()).iter()
                                                      if e.get("id")}
     links = _internal_links(package)
-    assert len(links) > 50
+    assert len(links) > minimum
     for page, href in links:
         parts = urlsplit(href)
         assert not parts.scheme and not parts.netloc, f"{page}: external link {href}"
