@@ -9,6 +9,7 @@ from __future__ import annotations
 from prm_builder.model.account import PartnerAccountModel
 from prm_builder.model.base import SpecNode
 from prm_builder.model.decisions import OpenDecision
+from prm_builder.model.lead_distribution import LeadDistribution
 from prm_builder.model.org import OrgInventory
 from prm_builder.model.program import Program
 from prm_builder.model.tiers import Tier
@@ -27,6 +28,8 @@ class ProgramSpec(SpecNode):
     """Questions the requirements review has not settled yet."""
     org: OrgInventory = OrgInventory()
     """Things the metadata refers to that already live in the org."""
+    lead_distribution: LeadDistribution | None = None
+    """How inbound leads reach partners: push queues and assignment rule, pull pool, SLA."""
 
     def tiers_by_rank(self) -> list:
         return sorted(self.tiers, key=lambda t: t.rank)
