@@ -92,7 +92,14 @@ def _assignment_rules(routing: RoutingPlan) -> Iterator[Component]:
     rule = model.assignment_rule
     entries = []
     refs: set[str] = set()
-    sources = {}
+    # A field reference points at where the spec names the field, not at an entry using it.
+    sources = {f"CustomField:Lead.{model.tier_field.api_name}": model.tier_field.ref("api_name")}
+    if model.product_interest is not None:
+        sources[f"CustomField:Lead.{model.product_interest.field.api_name}"] = \
+            model.product_interest.field.ref("api_name")
+    for territory in model.territories:
+        sources.setdefault(f"CustomField:Lead.{territory.field}",
+                           territory.ref("field") if territory.has_key("field") else territory.ref())
     for e in routing.entries:
         items = [{"field": f"Lead.{fld}", "operation": op, "value": value} for fld, op, value in e.criteria_items()]
         entries.append({"assignedTo": e.queue, "assignedToType": "Queue", "criteriaItems": items,

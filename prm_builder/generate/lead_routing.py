@@ -97,7 +97,7 @@ class RoutingPlan:
             return None
         if sla.on_expiry == "next_queue" and queue.tier is not None:
             lower = [q for q in self.queues if q.tier is not None and q.tier.rank < queue.tier.rank
-                     and q.territory == queue.territory and q.products == queue.products]
+                     and q.territory is queue.territory and q.products == queue.products]
             if lower:
                 return max(lower, key=lambda q: q.tier.rank).name  # type: ignore[union-attr]
         target = self.pool_queue if sla.on_expiry == "pool" else self.catch_all_queue
@@ -115,7 +115,21 @@ def find_territory(model: LeadDistribution, name: str) -> Territory | None:
     return None
 
 
+#: The last plan made, with the spec it was made from: every rule asks for the plan of the
+#: same spec, and a program with thousands of queues should be planned once.
+_last: tuple[ProgramSpec, RoutingPlan | None] | None = None
+
+
 def plan(spec: ProgramSpec) -> RoutingPlan | None:
+    global _last
+    if _last is not None and _last[0] is spec:
+        return _last[1]
+    result = _plan(spec)
+    _last = (spec, result)
+    return result
+
+
+def _plan(spec: ProgramSpec) -> RoutingPlan | None:
     model = spec.lead_distribution
     if model is None:
         return None
@@ -230,10 +244,13 @@ def _entries(spec: ProgramSpec, result: RoutingPlan) -> Iterator[EntryPlan]:
                          source=q.source, description=f"queue {q.name}")
         # Broader: a lead of a territory without a distribution tier goes to the highest tier
         # serving the territory first (the SLA moves it down from there).
+        top_by_territory: dict[int, QueuePlan] = {}
+        for q in ordered:  # highest tier first within the non-product queues
+            if q.territory is not None and q.tier is not None and not q.products:
+                top_by_territory.setdefault(id(q.territory), q)
         for territory in model.territories:
-            serving = [q for q in ordered if q.territory == territory and q.tier is not None and not q.products]
-            if serving:
-                top = max(serving, key=lambda q: q.tier.rank)  # type: ignore[union-attr]
+            top = top_by_territory.get(id(territory))
+            if top is not None:
                 yield _entry(model, top.name, territory=territory, tier=None, products=(),
                              source=territory.ref(), description=f"territory {territory.name}")
     catch_all = result.catch_all_queue
@@ -243,9 +260,27 @@ def _entries(spec: ProgramSpec, result: RoutingPlan) -> Iterator[EntryPlan]:
 
 
 def unreachable(entries: list[EntryPlan]) -> Iterator[tuple[EntryPlan, EntryPlan]]:
-    """(entry, earlier entry that catches every lead it would) for each unreachable entry."""
+    """(entry, earlier entry that catches every lead it would) for each unreachable entry.
+
+    An earlier entry with a condition on field f can only cover a later one if it accepts
+    the later entry's first value of f, so earlier entries are indexed by (field, value):
+    each entry is compared with a handful of candidates instead of all its predecessors
+    (3,000 entries would otherwise take millions of comparisons).
+    """
+    by_value: dict[tuple[str, str], list[int]] = {}
+    unindexed: list[int] = []  # no equals condition: atoms only, formulas, the catch-all
     for j, later in enumerate(entries):
-        for earlier in entries[:j]:
-            if earlier.covers(later):
-                yield later, earlier
+        candidates = set(unindexed)
+        for f, values in later.equals.items():
+            if values:
+                candidates.update(by_value.get((f, values[0]), ()))
+        for i in sorted(candidates):
+            if entries[i].covers(later):
+                yield later, entries[i]
                 break
+        if later.equals:
+            for f, values in later.equals.items():
+                for v in values:
+                    by_value.setdefault((f, v), []).append(j)
+        else:
+            unindexed.append(j)

@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Iterator
 
 from prm_builder.errors import Diagnostic
+from prm_builder.generate import lead_flows
 from prm_builder.generate import lead_routing as lr
 from prm_builder.model.lead_distribution import LeadDistribution, LeadField
 from prm_builder.validate.names import api_name_problem
@@ -153,7 +154,7 @@ def product_values(ctx: ValidationContext) -> Iterator[Diagnostic]:
     product = model.product_interest
     if product is not None and product.field.generate and not product.values:
         yield error("PRM-V156", "product_interest generates a picklist without values",
-                    product.ref(), "list the product lines under `values:`")
+                    model.key_ref("product_interest"), "list the product lines under `values:`")
     if model.push is None:
         return
     known = {v.lower() for v in product.values} if product else set()
@@ -207,7 +208,7 @@ def entry_limit(ctx: ValidationContext) -> Iterator[Diagnostic]:
     routing = lr.plan(ctx.spec)
     if routing is None or routing.model.push is None:
         return
-    where = routing.model.push.ref()
+    where = routing.model.key_ref("push")
     if len(routing.entries) > lr.ENTRIES_MAX:
         yield error("PRM-V159", f"the assignment rule would have {len(routing.entries)} entries; the platform "
                     f"allows {lr.ENTRIES_MAX}", where, "merge territories or queues into fewer entries")
@@ -251,7 +252,7 @@ def catch_all(ctx: ValidationContext) -> Iterator[Diagnostic]:
     it. Without a pool, push needs a `fallback_queue`."""
     model = _model(ctx)
     if model is not None and model.push is not None and model.pool is None and not model.push.fallback_queue:
-        yield error("PRM-V162", "push distribution has no catch-all queue", model.push.ref(),
+        yield error("PRM-V162", "push distribution has no catch-all queue", model.key_ref("push"),
                     "set `fallback_queue:` (e.g. a channel operations queue listed under org.queues), or add a pool")
 
 
@@ -262,7 +263,8 @@ def named_users(ctx: ValidationContext) -> Iterator[Diagnostic]:
     model = _model(ctx)
     if model is None:
         return
-    nodes = [q.members for q in (model.push.queues or []) if model.push and q.members]
+    queues = (model.push.queues or []) if model.push else []
+    nodes = [q.members for q in queues if q.members]
     if model.pool is not None:
         nodes.append(model.pool.members)
     for members in nodes:
@@ -307,7 +309,7 @@ def sla_target(ctx: ValidationContext) -> Iterator[Diagnostic]:
     if model is None or model.sla is None:
         return
     if model.push is None:
-        yield error("PRM-V165", "an acceptance SLA without push distribution watches nothing", model.sla.ref(),
+        yield error("PRM-V165", "an acceptance SLA without push distribution watches nothing", model.key_ref("sla"),
                     "add `push:`, or remove `sla:` (pool leads are claimed, not accepted)")
     if model.sla.on_expiry == "pool" and model.pool is None:
         yield error("PRM-V165", "on_expiry is 'pool' but there is no pool", model.sla.ref("on_expiry"),
@@ -379,7 +381,20 @@ def eligible_tiers(ctx: ValidationContext) -> Iterator[Diagnostic]:
     model = routing.model
     if model.push is not None and model.push.queues is None and not routing.distribution_tiers:
         yield error("PRM-V169", "push distribution makes queues for tiers with features.lead_distribution, "
-                    "and no tier has it", model.push.ref(), "switch on lead_distribution for at least one tier")
+                    "and no tier has it", model.key_ref("push"), "switch on lead_distribution for at least one tier")
     if model.pool is not None and model.pool.tiers is None and not routing.pool_tiers:
         yield error("PRM-V169", "the pool is shared with tiers with features.lead_pool, and no tier has it",
-                    model.pool.ref(), "switch on lead_pool for at least one tier, or list `tiers:`")
+                    model.key_ref("pool"), "switch on lead_pool for at least one tier, or list `tiers:`")
+
+
+@rule("PRM-V170", "flow-formula-limit", needs=NEEDS)
+def flow_formula_limit(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """The SLA flow names every push queue in its formulas, and a flow formula holds at most
+    3,900 characters. Use fewer or shorter-named queues, or `on_expiry: pool`."""
+    routing = lr.plan(ctx.spec)
+    if routing is None or routing.model.sla is None:
+        return
+    for flow, name, length in lead_flows.long_formulas(list(lead_flows.generate(ctx.spec, routing))):
+        yield error("PRM-V170", f"flow {flow}: {name} formula is {length} characters; the platform allows "
+                    f"{lead_flows.FORMULA_MAX}", routing.model.key_ref("sla"),
+                    "use fewer push queues or shorter queue api_names (or `on_expiry: pool`)")
