@@ -331,3 +331,18 @@ def test_default_queue_names_and_labels(tmp_path: Path) -> None:
     components = _components(specs)
     assert components["Queue:PRM_Leads_Premier_NA"].body["name"] == "Premier Leads North America"
     assert components["ListView:Lead.PRM_Leads_Premier_NA"].body["queue"] == "PRM_Leads_Premier_NA"
+
+
+def test_claim_flow_claims_only_from_the_pool_and_clears_the_pool_mark(northwind) -> None:
+    flow = northwind["Flow:PRM_Lead_Pool_Claim"].body
+    assert flow["start"]["triggerType"] == "RecordBeforeSave" and flow["start"]["recordTriggerType"] == "Update"
+    [claimed] = flow["formulas"]
+    assert claimed["expression"] == ('AND({!$Record.Claim_Pool_Lead__c}, '
+                                     '{!$Record.Owner:Group.DeveloperName} = "PRM_Lead_Pool")')
+    rule = flow["decisions"][0]["rules"][0]
+    assert rule["conditions"][0]["leftValueReference"] == "claimFromPool"
+    updates = {u["name"]: {a["field"]: a["value"] for a in u["inputAssignments"]} for u in flow["recordUpdates"]}
+    cleared = {"Claim_Pool_Lead__c": {"booleanValue": False},
+               "Pool_Minimum_Tier__c": {"elementReference": "$GlobalConstant.EmptyString"}}
+    assert updates["Claim_Lead"] == {"OwnerId": {"elementReference": "$User.Id"}, **cleared}
+    assert updates["Release_Lead"] == cleared

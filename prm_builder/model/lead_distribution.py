@@ -18,7 +18,7 @@ from prm_builder.model.base import ApiName, NonEmptyStr, SpecNode, derive_api_na
 
 #: Operations an assignment-rule criterion may use (FilterOperation in the Metadata API).
 Operation = Literal["equals", "notEqual", "lessThan", "greaterThan", "lessOrEqual", "greaterOrEqual",
-                    "contains", "notContain", "startsWith", "includes", "excludes", "within"]
+                    "contains", "notContain", "startsWith", "includes", "excludes"]
 
 
 class LeadField(SpecNode):
