@@ -346,3 +346,35 @@ def test_claim_flow_claims_only_from_the_pool_and_clears_the_pool_mark(northwind
                "Pool_Minimum_Tier__c": {"elementReference": "$GlobalConstant.EmptyString"}}
     assert updates["Claim_Lead"] == {"OwnerId": {"elementReference": "$User.Id"}, **cleared}
     assert updates["Release_Lead"] == cleared
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_assignment_email_template_must_be_declared(tmp_path: Path, declared: bool) -> None:
+    org = "\n        org:\n          email_templates: [PRM/Lead_Assigned]" if declared else ""
+    specs = _specs(tmp_path, f"""\
+        lead_distribution:
+          push:
+            queues:
+              - tier: Premier
+          pool: {{}}
+          assignment_rule:
+            email_template: PRM/Lead_Assigned{org}
+        """)
+    result = api.validate(specs, TODAY)
+    if declared:
+        assert result.ok
+        assert {e["template"] for e in _entries({c.key: c for c in result.components})} == {"PRM/Lead_Assigned"}
+    else:
+        [problem] = result.errors
+        assert problem.code == "PRM-V030" and "PRM/Lead_Assigned" in problem.message
+        assert problem.ref.line == 7  # the email_template line
+
+
+@pytest.mark.parametrize("program", ["specs", "tests/programs/pull_pool"])
+def test_lead_distribution_output_conforms_to_the_metadata_schema(program: str) -> None:
+    from prm_builder.write.render import mdapi_files, source_files
+
+    components = [c for c in api.validate(ROOT / program, TODAY).components
+                  if c.full_name.startswith(("Lead", "PRM_Lead", "Partner_Pool")) or c.type in ("Queue", "Flow")]
+    assert len(components) >= 6
+    api.check_schema_conformance(source_files(components), mdapi_files(components))  # raises on a violation

@@ -13,8 +13,10 @@ from prm_builder.generate.sharing import criteria_rule
 from prm_builder.model.lead_distribution import LeadField
 from prm_builder.model.root import ProgramSpec
 
-#: Standard Lead list-view columns (list views name standard columns by these keys).
-BASE_COLUMNS = ["FULL_NAME", "LEAD.COMPANY", "LEAD.STATE", "LEAD.COUNTRY", "LEAD.STATUS", "LEAD.CREATED_DATE"]
+#: Standard Lead list-view columns. List views name standard columns by tokens, not API
+#: names, and no list of them is published: these are copied from the standard "All Open
+#: Leads" view as orgs retrieve it. Custom fields use their API names.
+BASE_COLUMNS = ["FULL_NAME", "LEAD.COMPANY", "LEAD.EMAIL", "LEAD.STATUS"]
 
 
 def generate(spec: ProgramSpec) -> Iterator[Component]:
