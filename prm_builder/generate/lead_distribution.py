@@ -8,7 +8,7 @@ from typing import Iterator
 from prm_builder.generate import fields as f
 from prm_builder.generate import lead_flows
 from prm_builder.generate.component import Component
-from prm_builder.generate.lead_routing import QueuePlan, RoutingPlan, plan
+from prm_builder.generate.lead_routing import RoutingPlan, plan
 from prm_builder.generate.sharing import criteria_rule
 from prm_builder.model.lead_distribution import LeadField
 from prm_builder.model.root import ProgramSpec

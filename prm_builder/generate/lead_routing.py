@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from prm_builder.errors import SourceRef
+from prm_builder.model.base import derive_api_name
 from prm_builder.model.lead_distribution import LeadDistribution, PushQueue, QueueMembers, RuleEntry, Territory
 from prm_builder.model.root import ProgramSpec
 from prm_builder.model.tiers import Tier
@@ -104,10 +105,6 @@ class RoutingPlan:
         return target if target != queue.name else None
 
 
-def find_tier(spec: ProgramSpec, name: str) -> Tier | None:
-    return spec.tier(name)
-
-
 def find_territory(model: LeadDistribution, name: str) -> Territory | None:
     for t in model.territories:
         if name in (t.name, t.developer_name):
@@ -184,8 +181,6 @@ def _queues(spec: ProgramSpec, result: RoutingPlan) -> Iterator[QueuePlan]:
 
 
 def derive_safe(text: str) -> str:
-    from prm_builder.model.base import derive_api_name
-
     return derive_api_name(text) or "X"
 
 
