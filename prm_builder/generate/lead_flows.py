@@ -127,7 +127,9 @@ def _sla(spec: ProgramSpec, routing: RoutingPlan) -> Iterator[Component]:
                 "getFirstRecordOnly": True, "object": "CustomNotificationType", "storeOutputAutomatically": True}),
             ("recordLookups", "Get_Channel_Managers", {
                 "label": "Get Channel Managers", "filterLogic": "and",
-                "filters": [{"field": "DeveloperName", "operator": "EqualTo", "value": _text(sla.notify_group)}],
+                # Type Regular: a queue may share the public group's developer name.
+                "filters": [{"field": "DeveloperName", "operator": "EqualTo", "value": _text(sla.notify_group)},
+                            {"field": "Type", "operator": "EqualTo", "value": _text("Regular")}],
                 "getFirstRecordOnly": True, "object": "Group", "storeOutputAutomatically": True}),
             ("assignments", "Add_Recipient", {
                 "label": "Add Recipient",
