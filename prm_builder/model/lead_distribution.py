@@ -101,6 +101,7 @@ class Criterion(SpecNode):
     field: ApiName
     """Lead field, e.g. LeadSource or Rating."""
     operation: Operation = "equals"
+    """Salesforce filter operation, e.g. equals, notEqual, greaterThan, contains."""
     value: str = ""
     """Comma-separated values mean any of them (as in Salesforce's rule editor)."""
 
@@ -156,6 +157,7 @@ class Pool(SpecNode):
     queue: ApiName = "PRM_Lead_Pool"
     """Developer name of the pool queue."""
     label: NonEmptyStr = "Partner Lead Pool"
+    """Queue label (at most 40 characters)."""
     tiers: list[NonEmptyStr] | None = None
     """Tiers that may claim; default every tier with features.lead_pool."""
     default_minimum_tier: NonEmptyStr | None = None
@@ -175,6 +177,7 @@ class Sla(SpecNode):
     moves on and the channel managers are notified."""
 
     accept_within_hours: int = Field(ge=1, le=8760)
+    """Hours a partner queue has to accept a lead (take ownership of it)."""
     on_expiry: Literal["pool", "next_queue"] = "pool"
     """'pool': back to the pool; 'next_queue': the next lower tier's queue in the territory
     (the pool, or the fallback queue, after the lowest)."""
@@ -186,13 +189,19 @@ class LeadDistribution(SpecNode):
     """Lead distribution: territories, product interest, push and/or pull, SLA."""
 
     territories: list[Territory] = []
+    """Where leads come from; push queues are made per tier x territory."""
     product_interest: ProductInterest | None = None
+    """The Lead picklist of product lines, when routing depends on them."""
     tier_field: LeadField = LeadField(
         api_name="Distribution_Tier__c", label="Distribution Tier",
         description="Partner tier this lead is distributed to; set by lead scoring or marketing.")
     """Lead picklist (tier global value set) the assignment rule filters on. Set generate: false
     and the api_name of deal registration's Lead tier field to reuse that one."""
     push: Push | None = None
+    """Push model: queues and the ordered Lead assignment rule."""
     pool: Pool | None = None
+    """Pull model: the shared pool eligible tiers claim from."""
     sla: Sla | None = None
+    """Acceptance SLA of pushed leads (needs push)."""
     assignment_rule: AssignmentRuleSpec = AssignmentRuleSpec()
+    """The one active Lead assignment rule (push only)."""

@@ -38,12 +38,16 @@ def distribution_model(ctx: ValidationContext) -> Iterator[Diagnostic]:
 @rule("PRM-V151", "territory-names", needs=NEEDS)
 def territory_names(ctx: ValidationContext) -> Iterator[Diagnostic]:
     """Territory developer names become part of queue and list-view names: Salesforce naming
-    rules apply, and two territories may not share a name."""
+    rules apply, and two territories may not share a name. A territory's field is a Lead
+    field name ('Country', not 'Lead.Country')."""
     model = _model(ctx)
     if model is None:
         return
     seen: dict[str, object] = {}
     for t in model.territories:
+        if "." in t.field:
+            yield error("PRM-V151", f"territory field '{t.field}' must be a Lead field name, without an object",
+                        t.ref("field"), f"write `field: {t.field.rsplit('.', 1)[-1]}`")
         problem = api_name_problem(t.developer_name, max_length=20)
         if problem:
             yield error("PRM-V151", f"territory API name '{t.developer_name}' {problem}",
@@ -357,6 +361,19 @@ def rule_inactive(ctx: ValidationContext) -> Iterator[Diagnostic]:
         yield warning("PRM-V167", f"assignment rule '{model.assignment_rule.name}' is inactive: pushed leads "
                       "are not routed", model.assignment_rule.ref("active"),
                       "set `active: true` once it may replace the org's active Lead assignment rule")
+
+
+@rule("PRM-V171", "assignment-rule-name", needs=NEEDS)
+def rule_name(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """The assignment rule's name is a developer name: Salesforce naming rules apply."""
+    model = _model(ctx)
+    if model is None or model.push is None:
+        return
+    problem = api_name_problem(model.assignment_rule.name, max_length=lr.QUEUE_NAME_MAX)
+    if problem:
+        yield error("PRM-V171", f"assignment rule name '{model.assignment_rule.name}' {problem}",
+                    model.assignment_rule.ref("name"), "use letters, digits and single underscores, e.g. "
+                    "PRM_Lead_Distribution")
 
 
 @rule("PRM-V168", "queue-members", needs=NEEDS)
