@@ -378,3 +378,22 @@ def test_lead_distribution_output_conforms_to_the_metadata_schema(program: str) 
                   if c.full_name.startswith(("Lead", "PRM_Lead", "Partner_Pool")) or c.type in ("Queue", "Flow")]
     assert len(components) >= 6
     api.check_schema_conformance(source_files(components), mdapi_files(components))  # raises on a violation
+
+
+def test_tier_only_queues_come_after_territory_queues(tmp_path: Path) -> None:
+    specs = _specs(tmp_path, """\
+        lead_distribution:
+          territories:
+            - {name: West, field: State, values: [CA, OR]}
+          push:
+            queues:
+              - {tier: Premier, api_name: Premier_Anywhere}
+              - {tier: Authorized, territory: West}
+              - {tier: Premier, territory: West}
+          pool: {}
+        """)
+    result = api.validate(specs, TODAY)
+    assert [d.code for d in result.diagnostics] == []  # nothing unreachable
+    order = [e["assignedTo"] for e in _entries({c.key: c for c in result.components})]
+    assert order == ["PRM_Lead_Pool", "PRM_Leads_Premier_West", "PRM_Leads_Authorized_West", "Premier_Anywhere",
+                     "PRM_Leads_Premier_West", "PRM_Lead_Pool"]

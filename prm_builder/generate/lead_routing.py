@@ -232,8 +232,10 @@ def _entries(spec: ProgramSpec, result: RoutingPlan) -> Iterator[EntryPlan]:
             yield _entry(model, e.queue, territory=territory, tier=tier, products=tuple(e.products),
                          atoms=atoms, formula=e.formula, source=e.ref(), description=f"entry {i + 1}", spec=e)
     else:
-        # Most specific first: product-specific queues, then tier x territory by tier rank.
-        ordered = sorted(result.queues, key=lambda q: (not q.products, -(q.tier.rank if q.tier else 0)))
+        # Most specific first: product-specific queues, then tier x territory, then tier-only
+        # queues; higher tiers first within each (sorted() keeps spec order among equals).
+        ordered = sorted(result.queues, key=lambda q: (not q.products, q.territory is None,
+                                                       -(q.tier.rank if q.tier else 0)))
         for q in ordered:
             yield _entry(model, q.name, territory=q.territory, tier=q.tier, products=q.products,
                          source=q.source, description=f"queue {q.name}")
