@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from prm_builder.model.account import PartnerAccountModel
 from prm_builder.model.base import SpecNode
+from prm_builder.model.deal_registration import DealRegistration
 from prm_builder.model.decisions import OpenDecision
 from prm_builder.model.lead_distribution import LeadDistribution
 from prm_builder.model.org import OrgInventory
@@ -28,6 +29,8 @@ class ProgramSpec(SpecNode):
     """Questions the requirements review has not settled yet."""
     org: OrgInventory = OrgInventory()
     """Things the metadata refers to that already live in the org."""
+    deal_registration: DealRegistration | None = None
+    """Lead-based deal registration with tier-routed approval (optional)."""
     lead_distribution: LeadDistribution | None = None
     """How inbound leads reach partners: push queues and assignment rule, pull pool, SLA."""
 
