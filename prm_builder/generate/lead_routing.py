@@ -81,6 +81,7 @@ class RoutingPlan:
     entries: list[EntryPlan] = field(default_factory=list)
     problems: list[tuple[str, str, SourceRef | None]] = field(default_factory=list)
     """(kind, message, where) for references the plan could not resolve (rules report them)."""
+    _by_sibling: dict[tuple[int, tuple[str, ...]], list[QueuePlan]] | None = field(default=None, repr=False)
 
     @property
     def pool_queue(self) -> str | None:
@@ -91,18 +92,31 @@ class RoutingPlan:
         push = self.model.push
         return (push.fallback_queue if push and push.fallback_queue else None) or self.pool_queue
 
+    def _siblings(self) -> dict[tuple[int, tuple[str, ...]], list[QueuePlan]]:
+        """Queues by (territory, products): where an expired lead looks for the next tier."""
+        if self._by_sibling is None:
+            self._by_sibling = {}
+            for q in self.queues:
+                self._by_sibling.setdefault(_sibling_key(q), []).append(q)
+        return self._by_sibling
+
     def expiry_target(self, queue: QueuePlan) -> str | None:
         """Where a lead still owned by `queue` goes when the acceptance SLA expires."""
         sla = self.model.sla
         if sla is None:
             return None
         if sla.on_expiry == "next_queue" and queue.tier is not None:
-            lower = [q for q in self.queues if q.tier is not None and q.tier.rank < queue.tier.rank
-                     and q.territory is queue.territory and q.products == queue.products]
+            rank = queue.tier.rank
+            lower = [q for q in self._siblings().get(_sibling_key(queue), [])
+                     if q.tier is not None and q.tier.rank < rank]
             if lower:
                 return max(lower, key=lambda q: q.tier.rank).name  # type: ignore[union-attr]
         target = self.pool_queue if sla.on_expiry == "pool" else self.catch_all_queue
         return target if target != queue.name else None
+
+
+def _sibling_key(queue: QueuePlan) -> tuple[int, tuple[str, ...]]:
+    return id(queue.territory), queue.products
 
 
 def find_territory(model: LeadDistribution, name: str) -> Territory | None:
