@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from prm_builder.errors import Diagnostic, PrmInternalError
-from prm_builder.generate import account, tiers
+from prm_builder.generate import account, content, mdf, mdf_standard, tiers
 from prm_builder.generate.component import Component
 from prm_builder.generate.references import check_references
 from prm_builder.generate.sharing import merge_sharing_rules
@@ -17,7 +17,8 @@ from prm_builder.model.root import ProgramSpec
 
 Generator = Callable[[ProgramSpec], Iterable[Component]]
 
-GENERATORS: list[Generator] = [tiers.generate, account.generate]
+GENERATORS: list[Generator] = [tiers.generate, account.generate, mdf.generate, mdf_standard.generate,
+                               content.generate]
 
 
 @dataclass
