@@ -105,9 +105,11 @@ def _formula_object(component: Component) -> str:
     return component.full_name.split(".")[0]
 
 
-def check_references(spec: ProgramSpec, components: Iterable[Component]) -> list[Diagnostic]:
+def check_references(spec: ProgramSpec, components: Iterable[Component],
+                     folded: Iterable[str] = ()) -> list[Diagnostic]:
+    """`folded`: keys of fragments merged into a bigger component (workflow actions)."""
     components = list(components)
-    generated = {c.key for c in components}
+    generated = {c.key for c in components} | set(folded)
     fields = {c.full_name for c in components if c.type == "CustomField"}
     _CUSTOM_LOOKUPS.clear()
     for c in components:
