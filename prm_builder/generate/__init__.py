@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from prm_builder.errors import Diagnostic, PrmInternalError
-from prm_builder.generate import account, content, mdf, mdf_standard, tiers
+from prm_builder.generate import account, content, mdf, mdf_approvals, mdf_standard, tiers
 from prm_builder.generate.approvals import ApprovalLock, apply_versions
 from prm_builder.generate.component import Component
 from prm_builder.generate.references import check_references
@@ -23,7 +23,7 @@ from prm_builder.model.root import ProgramSpec
 Generator = Callable[[ProgramSpec], Iterable[Component]]
 
 GENERATORS: list[Generator] = [tiers.generate, account.generate, mdf.generate, mdf_standard.generate,
-                               content.generate]
+                               mdf_approvals.generate, content.generate]
 
 
 @dataclass

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from prm_builder.model.approval import ApprovalRouting
 from prm_builder.model.base import NonEmptyStr, SpecNode
 
 DEFAULT_ACTIVITY_TYPES = ["Event", "Webinar", "Digital Campaign", "Trade Show", "Content Syndication"]
@@ -37,3 +38,9 @@ class MdfSpec(SpecNode):
     """Days after an activity ends within which its claim must be submitted; empty: no limit."""
     description: str = ""
     """What the fund is for (goes into the handoff documents)."""
+    request_approval: ApprovalRouting | None = None
+    """Approval of fund requests: routes by tier, auto-approval below a threshold, steps with
+    rising thresholds (the shared approval machinery, as for deal registration). Empty: channel
+    managers set the status by hand."""
+    claim_approval: ApprovalRouting | None = None
+    """Approval of claims (after proof of performance), routed by tier like requests."""

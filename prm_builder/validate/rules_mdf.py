@@ -84,3 +84,27 @@ def mdf_option_ignored(ctx: ValidationContext) -> Iterator[Diagnostic]:
         if mdf.has_key(key):
             yield warning("PRM-V204", f"mdf.{key} has no effect with the standard MDF model",
                           mdf.key_ref(key), f"remove `{key}:` or use `model: custom`")
+
+
+@rule("PRM-V205", "mdf-approval-routing", needs={"mdf", "tiers", "org"})
+def mdf_approval_routing(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """MDF request and claim approvals are checked like every approval routing (tiers known
+    and MDF-entitled, one route per tier, thresholds rising, approvers known, limits: codes
+    PRM-V100..V114). PRM-V205 itself warns when claims are auto-approved below a threshold:
+    nobody then checks their proof of performance before money is paid."""
+    from prm_builder.generate.mdf_approvals import targets
+    from prm_builder.validate.approval_checks import RoutingContext, check_routing
+
+    org = ctx.spec.org
+    groups = frozenset(org.groups) | {t.group_name for t in ctx.spec.tiers}
+    for target, routing, key in targets(ctx.spec):
+        yield from check_routing(routing, RoutingContext(
+            object=target.object, feature_flag="mdf", tiers=ctx.spec.tiers, known_queues=frozenset(org.queues),
+            known_groups=frozenset(groups), known_users=frozenset(org.users), amount_field=target.amount_field))
+        if key == "claim_approval":
+            for route in routing.routes:
+                if route.auto_approve_below is not None:
+                    yield warning("PRM-V205", f"claim route '{route.name}' approves claims below "
+                                  f"{route.auto_approve_below:g} without review of their proof of performance",
+                                  route.ref("auto_approve_below"),
+                                  "remove auto_approve_below from claim routes, or accept unreviewed claims")

@@ -1,0 +1,55 @@
+"""Approval processes for MDF requests and claims, through the shared machinery
+(generate/approvals.py): this module only says what each MDF object looks like to it.
+
+Custom and standard models differ in field names and in the claim's statuses: the
+standard PartnerFundClaim status has no 'Submitted' value (Draft, Approved, Rejected,
+Paid), so standard records enter approval while Draft, and a recall leaves them Draft.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from prm_builder.generate import mdf, mdf_standard
+from prm_builder.generate.approvals import ApprovalStatuses, ApprovalTarget, approval_components
+from prm_builder.generate.component import Component
+from prm_builder.model.approval import ApprovalRouting
+from prm_builder.model.root import ProgramSpec
+
+CUSTOM_STATUSES = ApprovalStatuses(submitted="Submitted", approved="Approved", rejected="Rejected", recalled="Draft")
+STANDARD_STATUSES = ApprovalStatuses(submitted="Draft", approved="Approved", rejected="Rejected", recalled="Draft")
+
+
+def targets(spec: ProgramSpec) -> list[tuple[ApprovalTarget, ApprovalRouting, str]]:
+    """(target, routing, spec key) of every MDF approval the spec asks for."""
+    section = spec.mdf
+    if section is None:
+        return []
+    tier_names = {name: t.developer_name for t in spec.tiers for name in (t.name, t.developer_name)}
+    if section.model == "custom":
+        objects = {"request_approval": (mdf.REQUEST, "MDF_Request", "MDF request", CUSTOM_STATUSES,
+                                        mdf.APPROVAL_FIELDS[mdf.REQUEST]),
+                   "claim_approval": (mdf.CLAIM, "MDF_Claim", "MDF claim", CUSTOM_STATUSES,
+                                      mdf.APPROVAL_FIELDS[mdf.CLAIM])}
+    else:
+        objects = {"request_approval": (mdf_standard.REQUEST, "Fund_Request", "fund request", STANDARD_STATUSES,
+                                        mdf_standard.APPROVAL_FIELDS[mdf_standard.REQUEST]),
+                   "claim_approval": (mdf_standard.CLAIM, "Fund_Claim", "fund claim", STANDARD_STATUSES,
+                                      mdf_standard.APPROVAL_FIELDS[mdf_standard.CLAIM])}
+    out = []
+    for key, (obj, prefix, feature, statuses, (amount, tier, status)) in objects.items():
+        routing = getattr(section, key)
+        if routing is None:
+            continue
+        target = ApprovalTarget(object=obj, prefix=prefix, status_field=status, statuses=statuses,
+                                tier_field=tier, amount_field=amount, tier_names=tier_names,
+                                page_fields=(amount, tier),
+                                feature=feature)
+        out.append((target, routing, key))
+    return out
+
+
+def generate(spec: ProgramSpec) -> Iterator[Component]:
+    assert spec.mdf is not None or not targets(spec)
+    for target, routing, key in targets(spec):
+        yield from approval_components(target, routing, source=spec.mdf.ref(key) if spec.mdf else None)
