@@ -105,3 +105,18 @@ def test_content_rules_merge_with_other_features_rules_into_one_file(northwind: 
     [rules] = [c for c in merged if c.type == "SharingRules"]
     assert not diags and [r["fullName"] for r in rules.body["sharingCriteriaRules"]] == [
         "Co_Marketing_Bronze", "Co_Marketing_Gold", "Co_Marketing_Silver", "Internal_Review"]
+
+
+@pytest.mark.parametrize("section", ["mdf", "content", "sharing"])
+def test_readme_examples_of_the_sections_parse(section: str) -> None:
+    import re
+
+    import yaml
+    from pydantic import TypeAdapter
+
+    from prm_builder.model.root import ProgramSpec
+
+    blocks = re.findall(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    [block] = [b for b in blocks if b.startswith(f"{section}:")]
+    data = yaml.safe_load(block)[section]
+    TypeAdapter(ProgramSpec.model_fields[section].annotation).validate_python(data)

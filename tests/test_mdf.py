@@ -174,3 +174,18 @@ def test_standard_model_warns_about_options_it_ignores(tmp_path: Path) -> None:
 def test_no_mdf_section_generates_no_mdf(project: Path) -> None:
     comps = _components(project / "specs")
     assert not [k for k in comps if re.search(r"MDF_|PartnerFund", k)]
+
+
+def test_standard_model_program_conforms_to_the_json_schema() -> None:
+    import json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    from prm_builder.spec.loader import load_file
+
+    schema = json.loads((ROOT / "schema" / "prm-spec.schema.json").read_text())
+    for file in sorted((PROGRAMS / "mdf_standard").glob("*.yml")):
+        data, _, diags = load_file(file, file.name)
+        assert not diags
+        jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"mdf": {"model": "partner"}}, schema)
