@@ -16,6 +16,7 @@ from prm_builder.generate import fields as f
 from prm_builder.generate.component import Component
 from prm_builder.generate.objects import (CONTROLLED_BY_PARENT, auto_number_name, custom_object,
                                           org_wide_defaults, text_name, validation_rule)
+from prm_builder.generate.permissions import ObjectAccess, permission_set, tab
 from prm_builder.generate.sharing import criteria_rule
 from prm_builder.model.mdf import MdfSpec
 from prm_builder.model.root import ProgramSpec
@@ -51,9 +52,32 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
     mdf = spec.mdf
     if mdf is None or mdf.model != "custom":
         return
-    yield from _budget(spec, mdf)
-    yield from _request(spec, mdf)
-    yield from _claim(spec, mdf)
+    parts = [*_budget(spec, mdf), *_request(spec, mdf), *_claim(spec, mdf)]
+    yield from parts
+    yield from _access(mdf, parts)
+
+
+def _access(mdf: MdfSpec, parts: list[Component]) -> Iterator[Component]:
+    """Tabs and permission sets: partners read budgets and write their requests and claims
+    (status only up to Submitted, see the *_Status_Set_By_Approval rules); the MDF team
+    manages everything."""
+    for obj in (BUDGET, REQUEST, CLAIM):
+        yield tab(obj, "Custom17: Sack", mdf.ref(), f"Navigation to {obj} for partners and the MDF team.")
+    fields = [c for c in parts if c.type == "CustomField"]
+    partner_edits = {f"{REQUEST}.Activity_Description__c", f"{REQUEST}.Status__c",
+                     f"{CLAIM}.Proof_of_Performance__c", f"{CLAIM}.Status__c"}
+    yield permission_set(
+        "PRM_Partner_MDF", "PRM Partner MDF", "Partner users: read their budgets, request and claim funds.",
+        objects={BUDGET: ObjectAccess(), REQUEST: ObjectAccess(create=True, edit=True),
+                 CLAIM: ObjectAccess(create=True, edit=True)},
+        fields=fields, editable=partner_edits, tabs=(BUDGET, REQUEST, CLAIM), source=mdf.ref(),
+        purpose="Gives partner users access to MDF (assign it to partner users of MDF tiers).")
+    yield permission_set(
+        "PRM_MDF_Manager", "PRM MDF Manager", "Channel marketing: set up budgets, decide requests and claims.",
+        objects={BUDGET: ObjectAccess(create=True, edit=True, delete=True),
+                 REQUEST: ObjectAccess(create=True, edit=True), CLAIM: ObjectAccess(create=True, edit=True)},
+        fields=fields, editable=None, tabs=(BUDGET, REQUEST, CLAIM), source=mdf.ref(),
+        purpose="Gives the internal MDF team full use of the MDF objects.")
 
 
 def _field(obj: str, name: str, label: str, body: dict, description: str, mdf: MdfSpec,
@@ -205,6 +229,7 @@ def _request(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
         "The claims on this request exceed its approved amount.",
         description="All claims together stay within the approved amount (runs when a claim changes the roll-up).",
         source=mdf.ref())
+    yield _status_by_approval(REQUEST, "Request", ["Approved", "Rejected"], mdf)
     yield validation_rule(
         REQUEST, "Request_Ends_After_Start", "End_Date__c < Start_Date__c",
         "The activity cannot end before it starts.", description="Activities run forwards.",
@@ -248,6 +273,7 @@ def _claim(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
         CLAIM, "Claim_Paid_Needs_Date", 'AND(ISPICKVAL(Status__c, "Paid"), ISBLANK(Paid_Date__c))',
         "Enter the paid date when marking the claim paid.",
         description="Paid claims record when they were paid.", source=mdf.ref(), display_field="Paid_Date__c")
+    yield _status_by_approval(CLAIM, "Claim", ["Approved", "Rejected", "Paid"], mdf)
     if mdf.claim_window_days is not None:
         yield validation_rule(
             CLAIM, "Claim_Within_Claim_Window",
@@ -256,3 +282,14 @@ def _claim(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
             f"Claims must be submitted within {mdf.claim_window_days} days of the activity's end.",
             description="Late claims distort the period's figures; the window comes from mdf.claim_window_days.",
             source=mdf.ref("claim_window_days") if mdf.has_key("claim_window_days") else mdf.ref())
+
+
+def _status_by_approval(obj: str, prefix: str, decided: list[str], mdf: MdfSpec) -> Component:
+    """Partners may move the status only as far as Submitted: the decision is the approval's
+    (its field updates do not run validation rules, so approvals still set these values)."""
+    values = ", ".join(f'ISPICKVAL(Status__c, {f.formula_string(v)})' for v in decided)
+    return validation_rule(
+        obj, f"{prefix}_Status_Set_By_Approval",
+        f'AND(OR(ISNEW(), ISCHANGED(Status__c)), OR({values}), $User.UserType = "PowerPartner")',
+        f"{' / '.join(decided)} is set by the approval, not by partners.",
+        description="Partners cannot approve their own records.", source=mdf.ref(), display_field="Status__c")
