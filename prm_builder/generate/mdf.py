@@ -229,7 +229,7 @@ def _request(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
         "The claims on this request exceed its approved amount.",
         description="All claims together stay within the approved amount (runs when a claim changes the roll-up).",
         source=mdf.ref())
-    yield _status_by_approval(REQUEST, "Request", ["Approved", "Rejected"], mdf)
+    yield status_by_approval(REQUEST, "Request", ["Approved", "Rejected"], mdf)
     yield validation_rule(
         REQUEST, "Request_Ends_After_Start", "End_Date__c < Start_Date__c",
         "The activity cannot end before it starts.", description="Activities run forwards.",
@@ -273,7 +273,7 @@ def _claim(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
         CLAIM, "Claim_Paid_Needs_Date", 'AND(ISPICKVAL(Status__c, "Paid"), ISBLANK(Paid_Date__c))',
         "Enter the paid date when marking the claim paid.",
         description="Paid claims record when they were paid.", source=mdf.ref(), display_field="Paid_Date__c")
-    yield _status_by_approval(CLAIM, "Claim", ["Approved", "Rejected", "Paid"], mdf)
+    yield status_by_approval(CLAIM, "Claim", ["Approved", "Rejected", "Paid"], mdf)
     if mdf.claim_window_days is not None:
         yield validation_rule(
             CLAIM, "Claim_Within_Claim_Window",
@@ -284,12 +284,13 @@ def _claim(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
             source=mdf.ref("claim_window_days") if mdf.has_key("claim_window_days") else mdf.ref())
 
 
-def _status_by_approval(obj: str, prefix: str, decided: list[str], mdf: MdfSpec) -> Component:
+def status_by_approval(obj: str, prefix: str, decided: list[str], mdf: MdfSpec,
+                       status_field: str = "Status__c") -> Component:
     """Partners may move the status only as far as Submitted: the decision is the approval's
     (its field updates do not run validation rules, so approvals still set these values)."""
-    values = ", ".join(f'ISPICKVAL(Status__c, {f.formula_string(v)})' for v in decided)
+    values = ", ".join(f"ISPICKVAL({status_field}, {f.formula_string(v)})" for v in decided)
     return validation_rule(
         obj, f"{prefix}_Status_Set_By_Approval",
-        f'AND(OR(ISNEW(), ISCHANGED(Status__c)), OR({values}), $User.UserType = "PowerPartner")',
+        f'AND(OR(ISNEW(), ISCHANGED({status_field})), OR({values}), $User.UserType = "PowerPartner")',
         f"{' / '.join(decided)} is set by the approval, not by partners.",
-        description="Partners cannot approve their own records.", source=mdf.ref(), display_field="Status__c")
+        description="Partners cannot approve their own records.", source=mdf.ref(), display_field=status_field)

@@ -15,8 +15,9 @@ from typing import Iterator
 from prm_builder.generate import field_types as ft
 from prm_builder.generate import fields as f
 from prm_builder.generate.component import Component
-from prm_builder.generate.mdf import eligible_condition, mdf_tiers, tier_case
+from prm_builder.generate.mdf import eligible_condition, mdf_tiers, status_by_approval, tier_case
 from prm_builder.generate.objects import validation_rule
+from prm_builder.generate.permissions import ObjectAccess, permission_set
 from prm_builder.model.mdf import MdfSpec
 from prm_builder.model.root import ProgramSpec
 
@@ -39,9 +40,21 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
     mdf = spec.mdf
     if mdf is None or mdf.model != "standard":
         return
-    yield from _allocation(spec, mdf)
-    yield from _request(spec, mdf)
-    yield from _claim(spec, mdf)
+    parts = [*_allocation(spec, mdf), *_request(spec, mdf), *_claim(spec, mdf)]
+    yield from parts
+    fields = [c for c in parts if c.type == "CustomField"]
+    yield permission_set(
+        "PRM_Partner_MDF", "PRM Partner MDF", "Partner users: read allocations, request and claim funds.",
+        objects={ALLOCATION: ObjectAccess(), REQUEST: ObjectAccess(create=True, edit=True),
+                 CLAIM: ObjectAccess(create=True, edit=True)},
+        fields=fields, editable={f"{CLAIM}.Proof_of_Performance__c"}, source=mdf.ref("model"),
+        purpose="Gives partner users the fields prm adds to the standard MDF objects.")
+    yield permission_set(
+        "PRM_MDF_Manager", "PRM MDF Manager", "Channel marketing: allocate funds, decide requests and claims.",
+        objects={ALLOCATION: ObjectAccess(create=True, edit=True), REQUEST: ObjectAccess(create=True, edit=True),
+                 CLAIM: ObjectAccess(create=True, edit=True)},
+        fields=fields, editable=None, source=mdf.ref("model"),
+        purpose="Gives the internal MDF team the fields prm adds to the standard MDF objects.")
 
 
 def _field(obj: str, name: str, label: str, body: dict, description: str, mdf: MdfSpec,
@@ -97,6 +110,7 @@ def _request(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
                 "The request exceeds the allocation's remaining amount.",
                 "A request cannot exceed what is left of the allocation.", mdf, "RequestedAmount",
                 (f"CustomField:{REQUEST}.AllocationId",))
+    yield status_by_approval(REQUEST, "Request", ["Approved", "Rejected"], mdf, "Status")
     yield _rule(REQUEST, "Request_Approved_Not_Above_Request", "Amount > RequestedAmount",
                 "The approved amount cannot exceed the requested amount.",
                 "Approvers may cut a request, never raise it.", mdf, "Amount")
@@ -116,6 +130,7 @@ def _claim(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
                 "The claim exceeds the request's approved amount.",
                 "A claim cannot exceed its request's approved amount.", mdf, "Amount",
                 (f"CustomField:{CLAIM}.RequestId",))
+    yield status_by_approval(CLAIM, "Claim", ["Approved", "Rejected", "Paid"], mdf, "Status")
     yield _rule(CLAIM, "Claim_Proof_Before_Submission",
                 'AND(NOT(ISPICKVAL(Status, "Draft")), ISBLANK(Proof_of_Performance__c))',
                 "Add proof of performance before submitting the claim.",
