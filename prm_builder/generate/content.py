@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from prm_builder.errors import SourceRef
 from prm_builder.generate import field_types as ft
 from prm_builder.generate import fields as f
 from prm_builder.generate.component import Component
@@ -59,7 +60,7 @@ def visible_categories(spec: ProgramSpec, tier: Tier) -> list[ContentCategory]:
 
 
 def _fields(spec: ProgramSpec, content: ContentSpec) -> Iterator[Component]:
-    def field(name: str, label: str, body: dict, description: str, source=None) -> Component:
+    def field(name: str, label: str, body: dict, description: str, source: SourceRef | None = None) -> Component:
         return f.field_component(ASSET, name, label, body, purpose=description, description=description,
                                  source=source or content.ref())
 

@@ -9,7 +9,7 @@ The standard PRM objects are in mdf_standard.py.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 from prm_builder.generate import field_types as ft
 from prm_builder.generate import fields as f
@@ -35,7 +35,7 @@ def mdf_tiers(spec: ProgramSpec) -> list[Tier]:
     return [t for t in spec.tiers_by_rank() if t.features.mdf]
 
 
-def tier_case(expr: str, tiers: list[Tier], value, default: str) -> str:
+def tier_case(expr: str, tiers: list[Tier], value: Callable[[Tier], object], default: str) -> str:
     """CASE(expr, "Gold", v, "Silver", v, default): one branch per tier."""
     if not tiers:
         return default

@@ -50,6 +50,6 @@ def targets(spec: ProgramSpec) -> list[tuple[ApprovalTarget, ApprovalRouting, st
 
 
 def generate(spec: ProgramSpec) -> Iterator[Component]:
-    assert spec.mdf is not None or not targets(spec)
     for target, routing, key in targets(spec):
-        yield from approval_components(target, routing, source=spec.mdf.ref(key) if spec.mdf else None)
+        assert spec.mdf is not None  # targets() is empty without the section
+        yield from approval_components(target, routing, source=spec.mdf.ref(key))
