@@ -128,6 +128,8 @@ def test_approvals_route_requests_and_claims_by_tier(northwind: Path) -> None:
     thresholds = [s["entryCriteria"]["criteriaItems"][0]["value"] for s in silver["approvalStep"]]
     assert thresholds == ["1000", "7500"]
     assert "Queue:Approvers_Channel_Marketing" in comps
+    claim_page = comps["ApprovalProcess:MDF_Claim__c.MDF_Claim_v1"].body["approvalPageFields"]["field"]
+    assert "Proof_of_Performance__c" in claim_page
 
 
 def test_approval_route_for_a_tier_without_mdf_is_reported(northwind: Path) -> None:

@@ -41,10 +41,11 @@ def targets(spec: ProgramSpec) -> list[tuple[ApprovalTarget, ApprovalRouting, st
         routing = getattr(section, key)
         if routing is None:
             continue
+        # approvers of a claim judge its proof of performance, so the approval page shows it
+        proof = ("Proof_of_Performance__c",) if key == "claim_approval" else ()
         target = ApprovalTarget(object=obj, prefix=prefix, status_field=status, statuses=statuses,
                                 tier_field=tier, amount_field=amount, tier_names=tier_names,
-                                page_fields=(amount, tier),
-                                feature=feature)
+                                page_fields=(amount, tier, *proof), feature=feature)
         out.append((target, routing, key))
     return out
 
