@@ -128,6 +128,8 @@ def test_approvals_route_requests_and_claims_by_tier(northwind: Path) -> None:
     thresholds = [s["entryCriteria"]["criteriaItems"][0]["value"] for s in silver["approvalStep"]]
     assert thresholds == ["1000", "7500"]
     assert "Queue:Approvers_Channel_Marketing" in comps
+    # details have no owner of their own: the partner who created the record submits it
+    assert {s["type"] for s in silver["allowedSubmitters"]} == {"creator", "owner"}
     claim_page = comps["ApprovalProcess:MDF_Claim__c.MDF_Claim_v1"].body["approvalPageFields"]["field"]
     assert "Proof_of_Performance__c" in claim_page
 
