@@ -76,7 +76,8 @@ def test_utilisation_and_approval_rates_are_percent_formulas(northwind: Path) ->
 
 def test_business_rules_exist_and_name_only_fields_that_exist(northwind: Path) -> None:
     comps = _components(northwind)
-    rules = {c.full_name: c.body["errorConditionFormula"] for c in comps.values() if c.type == "ValidationRule"}
+    rules = {c.full_name: c.body["errorConditionFormula"] for c in comps.values()
+             if c.type == "ValidationRule" and c.full_name.startswith("MDF_")}
     assert "Requested_Amount__c > MDF_Budget__r.Remaining_Amount__c" in rules[
         "MDF_Request__c.Request_Within_Remaining_Budget"]
     assert rules["MDF_Claim__c.Claim_Within_Approved_Amount"] == "Claimed_Amount__c > MDF_Request__r.Approved_Amount__c"
@@ -118,7 +119,7 @@ def test_tier_groups_access_gives_budgets_their_own_default_and_tier_rules(north
 
 def test_approvals_route_requests_and_claims_by_tier(northwind: Path) -> None:
     comps = _components(northwind)
-    processes = sorted(k for k in comps if k.startswith("ApprovalProcess:"))
+    processes = sorted(k for k in comps if k.startswith("ApprovalProcess:MDF_"))
     assert processes == ["ApprovalProcess:MDF_Claim__c.MDF_Claim_v1",
                          "ApprovalProcess:MDF_Request__c.MDF_Request_Gold_v1",
                          "ApprovalProcess:MDF_Request__c.MDF_Request_Silver_v1"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from prm_builder.errors import Diagnostic, PrmInternalError
-from prm_builder.generate import account, content, mdf, mdf_approvals, mdf_standard, tiers
+from prm_builder.generate import account, content, deal_registration, mdf, mdf_approvals, mdf_standard, tiers
 from prm_builder.generate.approvals import ApprovalLock, apply_versions
 from prm_builder.generate.component import Component
 from prm_builder.generate.references import check_references
@@ -22,8 +22,8 @@ from prm_builder.model.root import ProgramSpec
 
 Generator = Callable[[ProgramSpec], Iterable[Component]]
 
-GENERATORS: list[Generator] = [tiers.generate, account.generate, mdf.generate, mdf_standard.generate,
-                               mdf_approvals.generate, content.generate]
+GENERATORS: list[Generator] = [tiers.generate, account.generate, deal_registration.generate, mdf.generate,
+                               mdf_standard.generate, mdf_approvals.generate, content.generate]
 
 
 @dataclass
@@ -35,20 +35,23 @@ class Generated:
 
 
 def _merge_queues(first: Component, second: Component) -> Component | None:
-    """Two features may route approvals to the same group-approver queue (deal
-    registration on Lead, MDF on MDF_Request__c): one queue serving both objects."""
+    """One queue may serve several objects: deal registration's Channel_Managers queue can
+    also approve MDF requests. A feature adds its object either with an identical queue
+    (group-approver queues) or with a body holding only `queueSobject` (see
+    generate.approvals.queue_for_object); the result serves every object."""
     if first.type != "Queue" or second.type != "Queue":
         return None
     a, b = dict(first.body), dict(second.body)
     objects = {o["sobjectType"] for o in a.get("queueSobject", []) + b.get("queueSobject", [])}
     a.pop("queueSobject", None), b.pop("queueSobject", None)
-    if a != b:
+    if a and b and a != b:
         return None
-    body = {**first.body, "queueSobject": [{"sobjectType": o} for o in sorted(objects)]}
-    return Component(first.type, first.full_name, body, purpose=first.purpose, source=first.source,
+    full = first if a or not b else second
+    body = {**full.body, "queueSobject": [{"sobjectType": o} for o in sorted(objects)]}
+    return Component(first.type, first.full_name, body, purpose=full.purpose, source=full.source,
                      references=tuple(sorted(set(first.references) | set(second.references))),
                      reference_sources={**second.reference_sources, **first.reference_sources},
-                     deploy_step=first.deploy_step, notes=first.notes)
+                     deploy_step=full.deploy_step, notes=full.notes)
 
 
 def generate(spec: ProgramSpec, lock: ApprovalLock | None = None) -> Generated:
@@ -61,6 +64,10 @@ def generate(spec: ProgramSpec, lock: ApprovalLock | None = None) -> Generated:
                     raise PrmInternalError(f"two generators produced {component.key}")
                 component = merged_queue
             components[component.key] = component
+    for c in components.values():
+        if c.type == "Queue" and "name" not in c.body:
+            raise PrmInternalError(f"queue {c.full_name} was extended to another object but is not generated; "
+                                   "queues living in the org must already serve the object")
     versioned, new_lock = apply_versions(components.values(), lock or ApprovalLock())
     merged, diagnostics = merge_sharing_rules(versioned)
     merged, folded = merge_workflows(merged)

@@ -92,6 +92,13 @@ def group_queue_name(group: str) -> str:
     return f"Approvers_{group}"
 
 
+def queue_for_object(queue: str, obj: str, source: SourceRef | None) -> Component:
+    """Let a queue another feature generates (e.g. deal registration's Channel_Managers)
+    also own and approve `obj` records: merged into that queue's file by generate()."""
+    return Component("Queue", queue, {"queueSobject": [{"sobjectType": obj}]},
+                     purpose=f"Adds {obj} to queue {queue}.", source=source)
+
+
 def status_update_names(target: ApprovalTarget) -> dict[str, str]:
     return {phase: f"{target.prefix}_Set_{phase.capitalize()}" for phase in ("approved", "rejected", "recalled")}
 
@@ -109,7 +116,7 @@ def approval_components(target: ApprovalTarget, routing: ApprovalRouting, *,
     groups: dict[str, SourceRef | None] = {}
     for route in routing.routes:
         for step in route.steps:
-            for i, approver in enumerate(step.approvers):
+            for approver in step.approvers:
                 if approver.group:
                     groups.setdefault(approver.group, approver.ref())
         yield process_component(target, routing, route)
@@ -274,6 +281,8 @@ class ApprovalLock:
     """specs/prm.lock.json: every version of every generated approval process."""
 
     processes: dict[str, list[LockedVersion]] = field(default_factory=dict)
+    #: where the lock was read from (diagnostics about versions only it knows point here)
+    source: SourceRef | None = None
 
     def to_text(self) -> str:
         data = {"format": LOCK_FORMAT,
@@ -303,7 +312,7 @@ def load_lock(specs_dir: Path) -> tuple[ApprovalLock, list[Diagnostic]]:
     try:
         if data.get("format") != LOCK_FORMAT:
             raise ValueError(f"unknown format {data.get('format')!r}")
-        lock = ApprovalLock()
+        lock = ApprovalLock(source=SourceRef(display, 1, 1))
         for key, versions in data["approval_processes"].items():
             if not isinstance(key, str) or key.count(".") != 1:
                 raise ValueError(f"process key {key!r} is not Object.Name")
@@ -325,7 +334,7 @@ def versioned_name(base: str, version: int) -> str:
 def apply_versions(components: Iterable[Component], lock: ApprovalLock) -> tuple[list[Component], ApprovalLock]:
     """Name every ApprovalProcess '<base>_v<N>' and bring back retired versions, inactive."""
     out: list[Component] = []
-    new = ApprovalLock({k: list(v) for k, v in lock.processes.items()})
+    new = ApprovalLock({k: list(v) for k, v in lock.processes.items()}, lock.source)
     seen: set[str] = set()
     for c in components:
         if c.type != "ApprovalProcess":
@@ -358,7 +367,7 @@ def apply_versions(components: Iterable[Component], lock: ApprovalLock) -> tuple
     for key, history in sorted(new.processes.items()):
         if key not in seen:
             obj, base = key.split(".", 1)
-            out += _retired(obj, base, history, None, removed=True)
+            out += _retired(obj, base, history, lock.source, removed=True)
     return out, new
 
 
@@ -384,5 +393,9 @@ def _describe(signature: Signature) -> str:
 
 
 def _plain(body: Any) -> Any:
-    """A JSON round trip: the lock stores plain data, and restored bodies equal fresh ones."""
-    return json.loads(json.dumps(body, sort_keys=True))
+    """Plain JSON data for the lock, without the empty values the serializer omits anyway."""
+    if isinstance(body, dict):
+        return {k: _plain(v) for k, v in sorted(body.items()) if v not in (None, "", [], ())}
+    if isinstance(body, (list, tuple)):
+        return [_plain(v) for v in body]
+    return body

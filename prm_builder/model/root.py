@@ -9,6 +9,7 @@ from __future__ import annotations
 from prm_builder.model.account import PartnerAccountModel
 from prm_builder.model.base import SpecNode
 from prm_builder.model.content import ContentSpec
+from prm_builder.model.deal_registration import DealRegistration
 from prm_builder.model.decisions import OpenDecision
 from prm_builder.model.mdf import MdfSpec
 from prm_builder.model.org import OrgInventory
@@ -36,6 +37,8 @@ class ProgramSpec(SpecNode):
     """Co-marketing content categories and the tiers entitled to each (off when absent)."""
     sharing: SharingSpec = SharingSpec()
     """Org-wide defaults of prm's objects and tier inheritance of visibility."""
+    deal_registration: DealRegistration | None = None
+    """Lead-based deal registration with tier-routed approval (optional)."""
 
     def tiers_by_rank(self) -> list:
         return sorted(self.tiers, key=lambda t: t.rank)

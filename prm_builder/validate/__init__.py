@@ -3,7 +3,7 @@
 from prm_builder.validate.registry import RULES, ValidationContext, rule, run_rules
 
 # Importing the rule modules registers their rules.
-from prm_builder.validate import (rules_account, rules_content, rules_mdf, rules_program,  # noqa: E402,F401
-                                  rules_sharing, rules_tiers)
+from prm_builder.validate import (rules_account, rules_content, rules_deal_registration,  # noqa: E402,F401
+                                  rules_mdf, rules_program, rules_sharing, rules_tiers)
 
 __all__ = ["RULES", "ValidationContext", "rule", "run_rules"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from prm_builder.errors import Diagnostic
+from prm_builder.errors import Diagnostic, SourceRef
 from prm_builder.generate.approvals import (APPROVERS_MAX, BASE_NAME_MAX, PROCESSES_PER_OBJECT_MAX,
                                             STEPS_MAX, group_queue_name)
 from prm_builder.generate.fields import formula_number
-from prm_builder.model.approval import ApprovalRoute, ApprovalRouting, CriterionSpec
+from prm_builder.model.approval import ApprovalRoute, ApprovalRouting, ApproverSpec, CriterionSpec
 from prm_builder.model.tiers import Tier
 from prm_builder.validate.codes_doc import CodeDoc
 from prm_builder.validate.names import api_name_problem
@@ -137,7 +137,7 @@ def _route(route: ApprovalRoute, ctx: RoutingContext) -> Iterator[Diagnostic]:
     if uses_amount and not ctx.amount_field:
         yield error("PRM-V111", f"route '{route.name}' uses amount thresholds but {ctx.object} has no amount "
                     "field here", route.ref(), "remove the thresholds or configure the amount field")
-    yield from _criteria(route.criteria, ctx, route, ("criteria",))
+    yield from _criteria(route.criteria, ctx)
     entry_equals = {c.field: {v.strip() for v in str(c.value).split(",")} for c in route.criteria
                     if c.operation == "equals"}
     floor = route.auto_approve_below
@@ -169,7 +169,7 @@ def _route(route: ApprovalRoute, ctx: RoutingContext) -> Iterator[Diagnostic]:
                             f"above the earlier threshold {formula_number(floor)}: thresholds overlap",
                             step.ref("min_amount"), "thresholds must increase along the chain", [floor_ref])
             floor, floor_ref = max(floor or 0, step.min_amount), step.ref("min_amount")
-        yield from _criteria(step.criteria, ctx, route, ("steps", i, "criteria"), step_owner=step)
+        yield from _criteria(step.criteria, ctx)
         for j, c in enumerate(step.criteria):
             unreachable = _never_holds(c, ctx, floor if step.min_amount is None else route.auto_approve_below,
                                        entry_equals)
@@ -198,8 +198,7 @@ def _never_holds(c: CriterionSpec, ctx: RoutingContext, floor: float | None,
     return None
 
 
-def _criteria(criteria: list[CriterionSpec], ctx: RoutingContext, route: ApprovalRoute, where: tuple,
-              step_owner: object | None = None) -> Iterator[Diagnostic]:
+def _criteria(criteria: list[CriterionSpec], ctx: RoutingContext) -> Iterator[Diagnostic]:
     for c in criteria:
         if c.operation == "starts with":
             yield error("PRM-V112", f"`starts with` on {c.field}: approval processes with this operation are "
@@ -214,7 +213,7 @@ def _criteria(criteria: list[CriterionSpec], ctx: RoutingContext, route: Approva
                         f"use {ctx.amount_field or 'the deal amount field'}")
 
 
-def _approver(approver, ctx: RoutingContext, ref) -> Iterator[Diagnostic]:
+def _approver(approver: ApproverSpec, ctx: RoutingContext, ref: SourceRef | None) -> Iterator[Diagnostic]:
     kind, name = approver.kind, approver.name
     known = {"queue": ctx.known_queues, "group": ctx.known_groups, "user": ctx.known_users}[kind]
     if name not in known:
