@@ -210,3 +210,13 @@ def test_partners_get_object_and_field_access_but_cannot_edit_decisions(northwin
     assert manager["MDF_Request__c.Partial_Approval_Amount__c"] and not manager["MDF_Budget__c.Remaining_Amount__c"]
     rule = comps["ValidationRule:MDF_Request__c.Request_Status_Set_By_Approval"].body["errorConditionFormula"]
     assert '$User.UserType = "PowerPartner"' in rule and 'ISPICKVAL(Status__c, "Approved")' in rule
+
+
+def test_mdf_steps_may_use_the_deal_registration_queue(northwind: Path) -> None:
+    _edit(northwind / "mdf.yml", "            approvers: [{group: MDF_Finance}]", "            approvers: [{queue: Channel_Managers}]")
+    comps = _components(northwind)
+    queue = comps["Queue:Channel_Managers"].body
+    assert [o["sobjectType"] for o in queue["queueSobject"]] == ["Lead", "MDF_Claim__c"]
+    assert queue.get("name")  # still deal registration's full queue, extended by one object
+    _edit(northwind / "mdf.yml", "{queue: Channel_Managers}", "{queue: Channel_Manager}")
+    assert "PRM-V109" in _codes(northwind)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from prm_builder.generate import mdf, mdf_standard
-from prm_builder.generate.approvals import ApprovalStatuses, ApprovalTarget, approval_components
+from prm_builder.generate.approvals import (ApprovalStatuses, ApprovalTarget, approval_components,
+                                            queue_for_object)
 from prm_builder.generate.component import Component
 from prm_builder.model.approval import ApprovalRouting
 from prm_builder.model.root import ProgramSpec
@@ -54,7 +55,19 @@ def targets(spec: ProgramSpec) -> list[tuple[ApprovalTarget, ApprovalRouting, st
     return out
 
 
+def generated_queues(spec: ProgramSpec) -> set[str]:
+    """Queues other sections generate (deal registration's), which MDF steps may name too."""
+    section = spec.deal_registration
+    return {q.name for q in section.queues} if section is not None else set()
+
+
 def generate(spec: ProgramSpec) -> Iterator[Component]:
+    shared = generated_queues(spec)
     for target, routing, key in targets(spec):
         assert spec.mdf is not None  # targets() is empty without the section
         yield from approval_components(target, routing, source=spec.mdf.ref(key))
+        # A queue approving MDF records must also serve their object; a generated queue is
+        # extended here (queues that live in the org must already serve it).
+        named = {a.queue for r in routing.routes for s in r.steps for a in s.approvers if a.queue}
+        for queue in sorted(named & shared):
+            yield queue_for_object(queue, target.object, spec.mdf.ref(key))

@@ -92,14 +92,15 @@ def mdf_approval_routing(ctx: ValidationContext) -> Iterator[Diagnostic]:
     and MDF-entitled, one route per tier, thresholds rising, approvers known, limits: codes
     PRM-V100..V114). PRM-V205 itself warns when claims are auto-approved below a threshold:
     nobody then checks their proof of performance before money is paid."""
-    from prm_builder.generate.mdf_approvals import targets
+    from prm_builder.generate.mdf_approvals import generated_queues, targets
     from prm_builder.validate.approval_checks import RoutingContext, check_routing
 
     org = ctx.spec.org
     groups = frozenset(org.groups) | {t.group_name for t in ctx.spec.tiers}
     for target, routing, key in targets(ctx.spec):
         yield from check_routing(routing, RoutingContext(
-            object=target.object, feature_flag="mdf", tiers=ctx.spec.tiers, known_queues=frozenset(org.queues),
+            object=target.object, feature_flag="mdf", tiers=ctx.spec.tiers,
+            known_queues=frozenset(org.queues) | generated_queues(ctx.spec),
             known_groups=frozenset(groups), known_users=frozenset(org.users), amount_field=target.amount_field))
         if key == "claim_approval":
             for route in routing.routes:
