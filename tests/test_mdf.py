@@ -128,7 +128,7 @@ def test_approvals_route_requests_and_claims_by_tier(northwind: Path) -> None:
         "field": "MDF_Request__c.Partner_Tier__c", "operation": "equals", "value": "Silver"}
     thresholds = [s["entryCriteria"]["criteriaItems"][0]["value"] for s in silver["approvalStep"]]
     assert thresholds == ["1000", "7500"]
-    assert "Queue:Approvers_Channel_Marketing" in comps
+    assert [a["type"] for a in silver["approvalStep"][0]["assignedApprover"]["approver"]] == ["user", "user"]
     # details have no owner of their own: the partner who created the record submits it
     assert {s["type"] for s in silver["allowedSubmitters"]} == {"creator", "owner"}
     claim_page = comps["ApprovalProcess:MDF_Claim__c.MDF_Claim_v1"].body["approvalPageFields"]["field"]
@@ -212,11 +212,24 @@ def test_partners_get_object_and_field_access_but_cannot_edit_decisions(northwin
     assert '$User.UserType = "PowerPartner"' in rule and 'ISPICKVAL(Status__c, "Approved")' in rule
 
 
-def test_mdf_steps_may_use_the_deal_registration_queue(northwind: Path) -> None:
-    _edit(northwind / "mdf.yml", "            approvers: [{group: MDF_Finance}]", "            approvers: [{queue: Channel_Managers}]")
-    comps = _components(northwind)
-    queue = comps["Queue:Channel_Managers"].body
-    assert [o["sobjectType"] for o in queue["queueSobject"]] == ["Lead", "MDF_Claim__c"]
+def test_custom_model_steps_cannot_name_queues_or_groups(northwind: Path) -> None:
+    # requests and claims are master-detail children: no owner, so no queue can hold them
+    _edit(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
+          "            approvers: [{queue: Channel_Managers}, {group: Channel_Managers}]")
+    assert [d.code for d in api.validate(northwind, TODAY).errors] == ["PRM-V206", "PRM-V206"]
+
+
+def test_standard_model_steps_may_use_the_deal_registration_queue(northwind: Path) -> None:
+    from prm_builder.generate.mdf_standard import REQUIRED_ORG_FIELDS
+
+    _edit(northwind / "mdf.yml", "  model: custom ", "  model: standard ")
+    _edit(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
+          "            approvers: [{queue: Channel_Managers}]")
+    _edit(northwind / "org.yml", "  fields:\n", "  fields:\n" + "".join(f"    - {f}\n" for f in REQUIRED_ORG_FIELDS))
+    result = api.validate(northwind, TODAY)
+    assert result.ok, "\n".join(d.format() for d in result.errors)
+    queue = {c.key: c for c in result.components}["Queue:Channel_Managers"].body
+    assert [o["sobjectType"] for o in queue["queueSobject"]] == ["Lead", "PartnerFundClaim"]
     assert queue.get("name")  # still deal registration's full queue, extended by one object
     _edit(northwind / "mdf.yml", "{queue: Channel_Managers}", "{queue: Channel_Manager}")
     assert "PRM-V109" in _codes(northwind)

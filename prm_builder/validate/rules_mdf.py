@@ -109,3 +109,26 @@ def mdf_approval_routing(ctx: ValidationContext) -> Iterator[Diagnostic]:
                                   f"{route.auto_approve_below:g} without review of their proof of performance",
                                   route.ref("auto_approve_below"),
                                   "remove auto_approve_below from claim routes, or accept unreviewed claims")
+
+
+@rule("PRM-V206", "mdf-detail-approvers", needs={"mdf"})
+def mdf_detail_approvers(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """In the custom model MDF requests and claims are master-detail children (so budgets can
+    roll them up); children have no owner and cannot belong to a queue, so an approval step
+    there cannot be assigned to a queue, nor to a group (prm routes groups through a queue).
+    Name users as approvers (org-specific: list them under org.users), or use the standard
+    model, whose objects have owners."""
+    mdf = ctx.spec.mdf
+    if mdf is None or mdf.model != "custom":
+        return
+    for key in ("request_approval", "claim_approval"):
+        routing = getattr(mdf, key)
+        for route in routing.routes if routing else []:
+            for step in route.steps:
+                for approver in step.approvers:
+                    if approver.kind in ("queue", "group"):
+                        yield error("PRM-V206", f"step '{step.name}' of {key} route '{route.name}' names "
+                                    f"{approver.kind} '{approver.name}', but MDF requests and claims are "
+                                    "master-detail children and cannot be queued",
+                                    approver.ref(approver.kind),
+                                    "name users as approvers (listed under org.users), or use `model: standard`")
