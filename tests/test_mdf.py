@@ -130,7 +130,7 @@ def test_approvals_route_requests_and_claims_by_tier(northwind: Path) -> None:
     assert thresholds == ["1000", "7500"]
     assert [a["type"] for a in silver["approvalStep"][0]["assignedApprover"]["approver"]] == ["user", "user"]
     # details have no owner of their own: the partner who created the record submits it
-    assert {s["type"] for s in silver["allowedSubmitters"]} == {"creator", "owner"}
+    assert {s["type"] for s in silver["allowedSubmitters"]} == {"creator", "allInternalUsers"}
     claim_page = comps["ApprovalProcess:MDF_Claim__c.MDF_Claim_v1"].body["approvalPageFields"]["field"]
     assert "Proof_of_Performance__c" in claim_page
 

@@ -19,10 +19,11 @@ from prm_builder.model.root import ProgramSpec
 
 CUSTOM_STATUSES = ApprovalStatuses(submitted="Submitted", approved="Approved", rejected="Rejected", recalled="Draft")
 STANDARD_STATUSES = ApprovalStatuses(submitted="Draft", approved="Approved", rejected="Rejected", recalled="Draft")
-#: The partner user who created the record submits it. Custom MDF requests and claims are
-#: master-detail children, which have no owner of their own (the "owner" is the partner
-#: account's owner, an employee), so "owner" alone would lock partners out of submitting.
-SUBMITTERS = (("creator", None), ("owner", None))
+#: Who may submit: the partner user who created the record, and (custom model) any employee
+#: submitting on a partner's behalf. Custom requests and claims are master-detail children
+#: without an owner of their own, so the usual "owner" submitter does not apply to them.
+CUSTOM_SUBMITTERS = (("creator", None), ("allInternalUsers", None))
+STANDARD_SUBMITTERS = (("creator", None), ("owner", None))
 
 
 def targets(spec: ProgramSpec) -> list[tuple[ApprovalTarget, ApprovalRouting, str]]:
@@ -50,7 +51,8 @@ def targets(spec: ProgramSpec) -> list[tuple[ApprovalTarget, ApprovalRouting, st
         proof = ("Proof_of_Performance__c",) if key == "claim_approval" else ()
         target = ApprovalTarget(object=obj, prefix=prefix, status_field=status, statuses=statuses,
                                 tier_field=tier, amount_field=amount, tier_names=tier_names,
-                                page_fields=(amount, tier, *proof), feature=feature, submitters=SUBMITTERS)
+                                page_fields=(amount, tier, *proof), feature=feature,
+                                submitters=CUSTOM_SUBMITTERS if section.model == "custom" else STANDARD_SUBMITTERS)
         out.append((target, routing, key))
     return out
 
