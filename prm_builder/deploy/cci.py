@@ -8,6 +8,7 @@ Imported only by the deploy commands and the CumulusCI tasks (heavy import).
 from __future__ import annotations
 
 import logging
+from xml.parsers.expat import ExpatError
 from pathlib import Path
 from typing import Any
 
@@ -91,10 +92,15 @@ class CumulusCIDeployer:
         except ApexTestException as exc:
             return StepOutcome(self._final(task), f"Apex tests failed: {exc}")
         except MetadataApiError as exc:
+            # SOAP faults (bad session, invalid data) come with status 500 too: only CumulusCI's
+            # own "HTTP ERROR 5xx" is transient as such; faults go through the hint table.
             text = str(exc)
-            transient = text.startswith("HTTP ERROR 5") or (
-                exc.response is not None and getattr(exc.response, "status_code", 0) >= 500)
-            return StepOutcome(self._final(task), text, transient=transient)
+            return StepOutcome(self._final(task), text, transient=text.startswith("HTTP ERROR 5"))
+        except ExpatError:
+            # CumulusCI parses every answer as XML before looking at the status: an outage
+            # page (HTML 502/503 from a proxy or maintenance) surfaces as a parse error.
+            return StepOutcome(None, "the org answered with a page that is not SOAP XML (an outage?)",
+                               transient=True)
         except CumulusCIException as exc:
             return StepOutcome(self._final(task), f"{type(exc).__name__}: {exc}")
         return StepOutcome(self._final(task))
