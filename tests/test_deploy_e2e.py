@@ -1,0 +1,129 @@
+"""End to end, mocked at the Metadata API SOAP endpoint: `prm deploy --org dev` and
+`cci flow run prm_deploy --org dev` run the same flow (build -> ordered deploy ->
+duplicate-rule activation -> checklist) through CumulusCI's runtime, keychain and tasks."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import responses
+from click.testing import CliRunner
+
+from prm_builder.deploy import cci, checklist
+from prm_builder.deploy.record import load_record
+from tests import mdapi_mock as mm
+from tests.test_deploy_config import cci_env, cci_project
+
+ORG_ENV = {"username": "admin@northwind.example", "instance_url": mm.INSTANCE, "org_id": mm.ORG_ID,
+           "access_token": "00D!SESSION", "org_type": "Developer Edition", "is_sandbox": False}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = cci_project(tmp_path)
+    for key, value in cci_env(tmp_path).items():
+        if key != "PYTHONPATH":
+            monkeypatch.setenv(key, value)
+    monkeypatch.setenv("CUMULUSCI_ORG_dev", json.dumps(ORG_ENV))
+    monkeypatch.setenv("PRM_TODAY", "2026-11-22")
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(cci.PrmApiDeploy, "check_interval", 0)
+    # The session in CUMULUSCI_ORG_dev is used as is: no OAuth round trip to mock.
+    monkeypatch.setattr("cumulusci.core.config.org_config.OrgConfig.refresh_oauth_token", mock.Mock())
+    return root
+
+
+@pytest.fixture
+def checklist_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The checklist seam, stubbed until issue 6's prm_builder.api.check is on main."""
+    calls: list[object] = []
+
+    def fake(specs_dir: Path, org_config: object = None) -> checklist.ChecklistOutcome:
+        calls.append(org_config)
+        return checklist.ChecklistOutcome(True, True, "checklist: all items pass")
+
+    monkeypatch.setattr("prm_builder.deploy.tasks.run_checklist", fake)
+    return calls
+
+
+def _prm(*args: str) -> int:
+    from prm_builder.cli import main
+
+    with mock.patch("sys.argv", ["prm", *args]), pytest.raises(SystemExit) as exit_info:
+        main()
+    return exit_info.value.code
+
+
+@responses.activate
+def test_prm_deploy_runs_the_flow(project: Path, checklist_calls: list, capsys: pytest.CaptureFixture) -> None:
+    mm.success_sequence(total=15, polls=1)
+    assert _prm("deploy", "--org", "dev") == 0
+    out = capsys.readouterr().out
+    assert "step metadata: ok (15 components" in out and "deploy to dev succeeded" in out
+    assert "no duplicate rules were deployed" in out
+    [call] = mm.deploy_calls()
+    assert "objects/Account.object" in mm.sent_zip(call).namelist()
+    assert (project / "force-app" / "main" / "default").is_dir()  # prm_build ran first
+    assert len(load_record(project / ".prm" / "deploys", "dev").components) == 15
+    assert len(checklist_calls) == 1 and checklist_calls[0] is not None  # against the org
+
+    # `prm plan` now has nothing to do.
+    assert _prm("plan", "--org", "dev") == 0
+    assert "nothing to deploy" in capsys.readouterr().out
+
+
+@responses.activate
+def test_cci_flow_run_does_the_same(project: Path, checklist_calls: list) -> None:
+    from cumulusci.cli.cci import cli
+    from cumulusci.cli.runtime import CliRuntime
+
+    mm.success_sequence(total=15)
+    # As cci's main() does: a runtime without keychain, which the command loads itself.
+    result = CliRunner().invoke(cli, ["flow", "run", "prm_deploy", "--org", "dev"],
+                                obj=CliRuntime(load_keychain=False), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    [call] = mm.deploy_calls()
+    assert mm.package_members(mm.sent_zip(call))["GlobalValueSet"] == ["Partner_Tier"]
+    assert len(load_record(project / ".prm" / "deploys", "dev").components) == 15
+    assert len(checklist_calls) == 1
+
+
+@responses.activate
+def test_prm_deploy_failure_json_report_and_exit_1(project: Path, checklist_calls: list,
+                                                   capsys: pytest.CaptureFixture) -> None:
+    mm.add(mm.deploy_started())
+    failure = mm.component_failure("CustomField", "Account.Partner_Tier__c", "objects/Account.object",
+                                   "Cannot change which global value set this picklist uses", line=7, col=5)
+    mm.add(mm.status("Failed", done=True, errors=1, total=15, details=failure))
+    assert _prm("deploy", "--org", "dev", "--json") == 1
+    payload = json.loads(capsys.readouterr().out)
+    [step] = payload["report"]["steps"]
+    assert step["hints"] == ["PRM-D05"] and step["component_failures"][0]["line"] == 7
+    assert checklist_calls == []  # the flow stopped at the failed step
+
+
+@responses.activate
+def test_prm_deploy_check_only_runs_prm_validate(project: Path, checklist_calls: list,
+                                                 capsys: pytest.CaptureFixture) -> None:
+    mm.success_sequence()
+    assert _prm("deploy", "--org", "dev", "--check-only", "--test-level", "RunLocalTests") == 0
+    [call] = mm.deploy_calls()
+    assert mm.deploy_option(call, "checkOnly") == "true"
+    assert mm.deploy_option(call, "testLevel") == "RunLocalTests"
+    assert checklist_calls == [None]  # static checklist before the validation
+    assert "validation (check-only) to dev succeeded" in capsys.readouterr().out
+
+
+def test_unknown_org_is_a_user_error(project: Path, capsys: pytest.CaptureFixture) -> None:
+    assert _prm("deploy", "--org", "nosuchorg") == 1
+    err = capsys.readouterr().err
+    assert "nosuchorg" in err and "Traceback" not in err
+
+
+def test_bad_test_level_is_rejected_before_any_org_work(project: Path, capsys: pytest.CaptureFixture) -> None:
+    assert _prm("deploy", "--org", "dev", "--test-level", "RunAll") == 1
+    assert "--test-level RunAll" in capsys.readouterr().err
