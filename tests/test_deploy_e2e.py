@@ -127,3 +127,34 @@ def test_unknown_org_is_a_user_error(project: Path, capsys: pytest.CaptureFixtur
 def test_bad_test_level_is_rejected_before_any_org_work(project: Path, capsys: pytest.CaptureFixture) -> None:
     assert _prm("deploy", "--org", "dev", "--test-level", "RunAll") == 1
     assert "--test-level RunAll" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("options", [{}, {"api_names": []}])
+@responses.activate
+def test_activation_without_names_touches_nothing(options: dict) -> None:
+    from cumulusci.tasks.salesforce.tests.util import create_task
+
+    from prm_builder.deploy.tasks import ActivateDuplicateRules
+    from tests.deploy_fixtures import org_config, project_config
+
+    task = create_task(ActivateDuplicateRules, options, project_config(), org_config())
+    assert task.api_names == set() and task.options["active"] is True
+    task()
+    assert len(responses.calls) == 0  # no retrieve, no deploy: not '*' (every rule in the org)
+
+
+@responses.activate
+def test_activation_uses_cumulusci_set_duplicate_rule_status() -> None:
+    from cumulusci.tasks.metadata_etl.duplicate_rules import SetDuplicateRuleStatus
+    from cumulusci.tasks.salesforce.tests.util import create_task
+
+    from prm_builder.deploy.tasks import ActivateDuplicateRules
+    from tests.deploy_fixtures import org_config, project_config
+
+    task = create_task(ActivateDuplicateRules, {"api_names": "Lead.Partner_Lead_Duplicate"},
+                       project_config(), org_config())
+    assert isinstance(task, SetDuplicateRuleStatus)
+    assert task.api_names == {"Lead.Partner_Lead_Duplicate"}
+    with mock.patch.object(SetDuplicateRuleStatus, "_run_task", return_value="ran") as run:
+        task()
+    run.assert_called_once()

@@ -104,3 +104,29 @@ def test_option_checks() -> None:
         DeployOptions("dev", test_level="RunEverything").check()  # type: ignore[arg-type]
     with pytest.raises(PrmUserError, match="go together"):
         DeployOptions("dev", specified_tests=["PartnerTierTest"]).check()
+
+
+def test_prm_plan_cli_needs_no_org_and_no_cumulusci(tmp_path: Path) -> None:
+    """`prm plan` only reads the record: it must work offline and stay a light command."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, copy_program
+
+    copy_program("minimal", tmp_path)
+    script = (
+        "import runpy, sys\n"
+        "sys.argv = ['prm', 'plan', '--org', 'dev', '--json']\n"
+        "try:\n"
+        "    runpy.run_module('prm_builder', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('cumulusci', 'simple_salesforce'))\n"
+        "print('HEAVY', heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "PRM_TODAY": "2026-11-22"}, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "HEAVY []"
+    assert '"steps": [\n    "metadata"\n  ]' in proc.stdout

@@ -135,8 +135,11 @@ class ActivateDuplicateRules(SetDuplicateRuleStatus):
     """CumulusCI's set_duplicate_rule_status for the rules the deploy just sent (inactive)."""
 
     def _init_options(self, kwargs: dict[str, Any]) -> None:
+        # CumulusCI reads a missing api_names as '*' (every duplicate rule in the org): here
+        # it means none, so a flow wired without the deploy's return value touches nothing.
+        self.task_config.config.setdefault("options", {}).setdefault("api_names", [])
+        self.task_config.config["options"].setdefault("active", True)
         super()._init_options(kwargs)
-        self.options.setdefault("active", True)
 
     def _run_task(self) -> Any:
         if not self.api_names:
