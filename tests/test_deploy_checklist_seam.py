@@ -38,3 +38,30 @@ def test_checklist_contract_is_used(monkeypatch: pytest.MonkeyPatch, ok: bool) -
     outcome = run_checklist(Path("specs"))
     assert outcome.ran and outcome.ok is ok and outcome.text == FakeReport(ok).format()
     assert calls == [(Path("specs"), None)]
+
+
+def test_against_org_without_an_adapter_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api, "check", lambda specs_dir, *, org=None, today=None: FakeReport(True), raising=False)
+    monkeypatch.setattr("prm_builder.deploy.checklist._org_connection", lambda org_config: None)
+    outcome = run_checklist(Path("specs"), org_config=object())
+    assert outcome.ran and "org items were not checked" in outcome.text
+
+
+def test_org_connection_from_a_cumulusci_org(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 6's OrgConnection(instance_url, access_token, label=...) made from the org config."""
+    import sys
+    import types
+
+    made: list[tuple] = []
+
+    class OrgConnection:
+        def __init__(self, instance_url: str, access_token: str, label: str = "") -> None:
+            made.append((instance_url, access_token, label))
+
+    monkeypatch.setitem(sys.modules, "prm_builder.org", types.SimpleNamespace(OrgConnection=OrgConnection))
+    org_config = types.SimpleNamespace(instance_url="https://northwind.my.salesforce.com/", access_token="T",
+                                       name="dev")
+    from prm_builder.deploy.checklist import _org_connection
+
+    assert isinstance(_org_connection(org_config), OrgConnection)
+    assert made == [("https://northwind.my.salesforce.com", "T", "CumulusCI org 'dev'")]

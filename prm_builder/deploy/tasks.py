@@ -68,7 +68,10 @@ class RunChecklist(BaseTask):
 
     def _run_task(self) -> None:
         org = self.org_config if process_bool_arg(self.options.get("against_org") or False) else None
-        outcome = run_checklist(_specs(self), org)
+        try:
+            outcome = run_checklist(_specs(self), org)
+        except PrmError as exc:  # specs that do not parse, an org that cannot be reached
+            raise _user_error(exc) from None
         self.logger.info(outcome.text)
         self.return_values = {"ran": outcome.ran, "ok": outcome.ok}
         if not outcome.ok:
