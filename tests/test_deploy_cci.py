@@ -230,12 +230,25 @@ def test_sharing_lock_waits_and_retries_the_sharing_step(tmp_path: Path) -> None
 
 
 @responses.activate
-def test_server_error_on_poll_is_transient(tmp_path: Path) -> None:
-    mm.add(mm.deploy_started())
+def test_outage_page_on_deploy_is_transient(tmp_path: Path) -> None:
     mm.add("<html><body>Service Unavailable</body>", status_code=503)  # a maintenance page, not SOAP
     mm.success_sequence()
     report = _deploy(tmp_path)
     assert report.ok and report.steps[0].attempts == 2
+
+
+@pytest.mark.parametrize("lost", [mm.NETWORK_ERROR, "<html><body>Service Unavailable</body>"])
+@responses.activate
+def test_lost_status_check_polls_again_without_redeploying(tmp_path: Path, lost) -> None:
+    mm.add(mm.deploy_started())
+    mm.add(mm.status("InProgress", deployed=5, total=15))
+    mm.add(lost, status_code=503)
+    mm.add(mm.status("Succeeded", done=True, deployed=15, total=15))
+    lines: list[str] = []
+    report = _deploy(tmp_path, progress=lines.append)
+    assert report.ok and report.steps[0].attempts == 1
+    assert len(mm.deploy_calls()) == 1  # the running deploy was not sent a second time
+    assert any("status check failed" in line for line in lines)
 
 
 @responses.activate

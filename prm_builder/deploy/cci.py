@@ -8,6 +8,7 @@ Imported only by the deploy commands and the CumulusCI tasks (heavy import).
 from __future__ import annotations
 
 import logging
+import time
 from xml.parsers.expat import ExpatError
 from pathlib import Path
 from typing import Any
@@ -24,21 +25,43 @@ from prm_builder.deploy.runner import Progress, StepOutcome
 
 
 class PrmApiDeploy(ApiDeploy):
-    """ApiDeploy that reports progress on every poll and remembers the final result."""
+    """ApiDeploy that reports progress on every poll, survives a lost poll and remembers
+    the final result."""
+
+    #: status polls retried in place on a network error or an outage page: re-sending the
+    #: deploy instead would queue a second deploy behind the one still running in the org
+    poll_attempts = 4
 
     def __init__(self, task: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(task, *args, **kwargs)
         self.final_status: DeployStatus | None = None
         self._last_line = ""
 
+    def _call_mdapi(self, headers: dict, envelope: str, refresh: bool | None = None) -> requests.Response:
+        if headers.get("SOAPAction") != self.soap_action_status:
+            return super()._call_mdapi(headers, envelope, refresh)
+        for attempt in range(1, self.poll_attempts + 1):
+            try:
+                return super()._call_mdapi(headers, envelope, refresh)
+            except (requests.ConnectionError, requests.Timeout, ExpatError) as exc:
+                if attempt == self.poll_attempts:
+                    raise
+                self._progress(f"  status check failed ({type(exc).__name__}); checking again")
+                time.sleep(self.check_interval * 2 ** attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _progress(self, line: str) -> None:
+        progress = getattr(self.task, "prm_progress", None)
+        if progress is not None:
+            progress(line)
+
     def _process_response_status(self, response: requests.Response) -> requests.Response:
         response = super()._process_response_status(response)
         status = parse_deploy_status(response.content)
-        progress = getattr(self.task, "prm_progress", None)
-        if status is not None and progress is not None:
+        if status is not None:
             line = status.progress_line()
             if line != self._last_line:  # one line per change, not per poll
-                progress("  " + line)
+                self._progress("  " + line)
                 self._last_line = line
         return response
 
