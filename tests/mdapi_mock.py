@@ -107,3 +107,19 @@ def package_members(zf: zipfile.ZipFile, name: str = "package.xml") -> dict[str,
 
 
 NETWORK_ERROR = requests.ConnectionError("Connection reset by peer")
+
+
+def retrieve_sequence(files: dict[str, bytes]) -> None:
+    """retrieve -> checkStatus (done) -> checkRetrieveStatus with a zip under unpackaged/."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(f"unpackaged/{name}", data)
+    encoded = base64.b64encode(buf.getvalue()).decode()
+    add(_ENVELOPE.format(body="<retrieveResponse><result><done>false</done><id>09S5e00000XYZ</id>"
+                              "<state>Queued</state></result></retrieveResponse>"))
+    add(_ENVELOPE.format(body="<checkStatusResponse><result><done>true</done><id>09S5e00000XYZ</id>"
+                              "<state>Completed</state></result></checkStatusResponse>"))
+    add(_ENVELOPE.format(body=f"<checkRetrieveStatusResponse><result><done>true</done><id>09S5e00000XYZ</id>"
+                              f"<status>Succeeded</status><success>true</success><zipFile>{encoded}</zipFile>"
+                              f"</result></checkRetrieveStatusResponse>"))

@@ -158,3 +158,30 @@ def test_activation_uses_cumulusci_set_duplicate_rule_status() -> None:
     with mock.patch.object(SetDuplicateRuleStatus, "_run_task", return_value="ran") as run:
         task()
     run.assert_called_once()
+
+
+@responses.activate
+def test_activation_retrieves_flips_is_active_and_deploys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole post step against the mocked SOAP endpoint: CumulusCI retrieves the rule,
+    sets isActive, deploys it back."""
+    from cumulusci.salesforce_api.metadata import ApiDeploy, ApiRetrieveUnpackaged
+    from cumulusci.tasks.salesforce.tests.util import create_task
+    from lxml import etree
+
+    from prm_builder.deploy.tasks import ActivateDuplicateRules
+    from prm_builder.write.render import mdapi_files
+    from tests.deploy_fixtures import duplicate_rule, org_config, project_config
+
+    monkeypatch.setattr(ApiDeploy, "check_interval", 0)
+    monkeypatch.setattr(ApiRetrieveUnpackaged, "check_interval", 0)
+    rule_file = "duplicateRules/Lead.Partner_Lead_Duplicate.duplicateRule"
+    mm.retrieve_sequence({rule_file: mdapi_files([duplicate_rule()])[rule_file]})
+    mm.success_sequence(total=1)
+    task = create_task(ActivateDuplicateRules, {"api_names": ["Lead.Partner_Lead_Duplicate"]},
+                       project_config(), org_config())
+    task()
+    [call] = mm.deploy_calls()
+    zf = mm.sent_zip(call)
+    assert mm.package_members(zf) == {"DuplicateRule": ["Lead.Partner_Lead_Duplicate"]}
+    sent = etree.fromstring(zf.read(rule_file))
+    assert sent.findtext(f"{{{mm.NS}}}isActive") == "true"
