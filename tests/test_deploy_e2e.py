@@ -185,3 +185,13 @@ def test_activation_retrieves_flips_is_active_and_deploys(monkeypatch: pytest.Mo
     assert mm.package_members(zf) == {"DuplicateRule": ["Lead.Partner_Lead_Duplicate"]}
     sent = etree.fromstring(zf.read(rule_file))
     assert sent.findtext(f"{{{mm.NS}}}isActive") == "true"
+
+
+def test_deploy_outside_a_cumulusci_project_says_where_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture) -> None:
+    for key, value in cci_env(tmp_path).items():
+        if key != "PYTHONPATH":
+            monkeypatch.setenv(key, value)
+    monkeypatch.chdir(tmp_path)
+    assert _prm("deploy", "--org", "dev") == 1
+    assert "no CumulusCI project here" in capsys.readouterr().err

@@ -38,6 +38,9 @@ def run_flow(flow_name: str, org: str, task_options: dict[str, dict[str, Any]], 
     try:
         try:
             runtime = CliRuntime(load_keychain=True)
+            if runtime.project_config is None:
+                raise PrmUserError("no CumulusCI project here: run `prm deploy` in the project root, the git "
+                                   "checkout holding cumulusci.yml")
             _, org_config = runtime.get_org(org)
             coordinator = runtime.get_flow(flow_name, options=task_options)
             coordinator.run(org_config)
@@ -45,7 +48,7 @@ def run_flow(flow_name: str, org: str, task_options: dict[str, dict[str, Any]], 
             return FlowOutcome(False, exc.report.to_json())
         except (CumulusCIException, click.ClickException) as exc:
             message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
-            raise PrmUserError(f"{flow_name} on {org}: {message}") from None
+            raise PrmUserError(f"{flow_name} on {org}: {message or type(exc).__name__}") from None
         report = next((r.return_values.get("report") for r in coordinator.results
                        if isinstance(r.return_values, dict) and "report" in r.return_values), None)
         return FlowOutcome(True, report)

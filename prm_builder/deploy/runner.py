@@ -8,6 +8,7 @@ retry and safety rules are testable on their own (the CumulusCI path is tested t
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 import time
@@ -16,13 +17,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Literal, Protocol
 
 from prm_builder.deploy.hints import Hint, hint_for, match_hints
-from prm_builder.deploy.package import StepPackage, step_packages, write_step_package
+from prm_builder.deploy.package import StepPackage, destructive_xml, step_packages, write_step_package
 from prm_builder.deploy.plan import Plan, make_plan
 from prm_builder.deploy.record import DEFAULT_RECORD_DIR, OrgRecord, build_hash, load_record, save_record
 from prm_builder.deploy.results import DeployStatus
 from prm_builder.deploy.steps import DeployStep
 from prm_builder.errors import PrmUserError
 from prm_builder.generate.component import Component
+from prm_builder.write.render import mdapi_files
 
 TestLevel = Literal["NoTestRun", "RunLocalTests", "RunSpecifiedTests"]
 TEST_LEVELS: tuple[str, ...] = ("NoTestRun", "RunLocalTests", "RunSpecifiedTests")
@@ -144,8 +146,7 @@ def _with_spec_lines(status: DeployStatus | None, components: Iterable[Component
         return None
     sources = {(c.type, c.full_name): c.source for c in components}
     status.component_failures = [
-        f if not sources.get((f.type, f.full_name)) else
-        type(f)(**{**vars(f), "spec": str(sources[(f.type, f.full_name)])})
+        dataclasses.replace(f, spec=str(sources[(f.type, f.full_name)])) if sources.get((f.type, f.full_name)) else f
         for f in status.component_failures]
     return status
 
@@ -240,9 +241,6 @@ def run_deploy(components: list[Component], opts: DeployOptions, deployer: StepD
 def _merged(packages: list[StepPackage]) -> StepPackage:
     """A check-only run saves nothing, so a later step could not see an earlier one's
     components: validate the whole change as one package (one test run, too)."""
-    from prm_builder.deploy.package import destructive_xml
-    from prm_builder.write.render import mdapi_files
-
     comps = [c for p in packages for c in p.components]
     removals = [k for p in packages for k in p.removals]
     files = mdapi_files(comps)
