@@ -16,6 +16,11 @@ def example_components() -> list[Component]:
     return api.compile_program(ROOT / "specs", TODAY).components
 
 
+def metadata_components() -> list[Component]:
+    """The example's components of the first step only: one deploy call."""
+    return [c for c in example_components() if c.deploy_step == "metadata"]
+
+
 def duplicate_rule(name: str = "Lead.Partner_Lead_Duplicate") -> Component:
     body = {"actionOnInsert": "Allow", "actionOnUpdate": "Allow", "alertText": "Possible duplicate partner lead", "description": "Warn on duplicate partner leads",
             "duplicateRuleFilter": {"booleanFilter": "1", "duplicateRuleFilterItems": [
@@ -36,6 +41,13 @@ def sharing_rules() -> list[Component]:
 
 def all_steps_components() -> list[Component]:
     return sorted(example_components() + sharing_rules() + [duplicate_rule()], key=lambda c: c.key)
+
+
+def mdapi_names(components: list[Component]) -> list[str]:
+    """The files an MDAPI package of these components holds (what the sent zip must list)."""
+    from prm_builder.write.render import mdapi_files
+
+    return sorted(mdapi_files(components))
 
 
 def org_config(name: str = "dev", **extra: object):  # -> OrgConfig (heavy import kept local)

@@ -13,7 +13,8 @@ from prm_builder.deploy.record import load_record
 from prm_builder.deploy.runner import DeployOptions, run_deploy
 from prm_builder.errors import PrmUserError
 from tests import mdapi_mock as mm
-from tests.deploy_fixtures import all_steps_components, example_components, org_config, project_config
+from tests.deploy_fixtures import (all_steps_components, mdapi_names, metadata_components, org_config,
+                                   project_config)
 
 
 @pytest.fixture(autouse=True)
@@ -24,29 +25,30 @@ def _fast_polling(monkeypatch: pytest.MonkeyPatch) -> None:
 def _deploy(tmp_path: Path, components=None, org=None, progress=None, **options):
     deployer = cci.CumulusCIDeployer(project_config(), org or org_config())
     opts = DeployOptions("dev", record_dir=tmp_path / "records", sleep=lambda s: None, **options)
-    return run_deploy(components if components is not None else example_components(), opts, deployer,
+    return run_deploy(components if components is not None else metadata_components(), opts, deployer,
                       progress=progress or (lambda line: None), work_dir=tmp_path)
 
 
 @responses.activate
 def test_success_sends_the_built_package_and_records_it(tmp_path: Path) -> None:
-    mm.success_sequence(total=15, polls=2)
+    comps = metadata_components()
+    n = len(comps)
+    mm.success_sequence(total=n, polls=2)
     lines: list[str] = []
     report = _deploy(tmp_path, progress=lines.append)
     assert report.ok, report.format()
     [call] = mm.deploy_calls()
     zf = mm.sent_zip(call)
-    assert sorted(zf.namelist()) == ["globalValueSets/Partner_Tier.globalValueSet", "groups/PRM_Tier_Bronze.group",
-                                     "groups/PRM_Tier_Gold.group", "groups/PRM_Tier_Silver.group",
-                                     "objects/Account.object", "package.xml"]
+    assert sorted(zf.namelist()) == mdapi_names(comps)
+    assert "objects/Account.object" in zf.namelist() and "package.xml" in zf.namelist()
     members = mm.package_members(zf)
     assert members["Group"] == ["PRM_Tier_Bronze", "PRM_Tier_Gold", "PRM_Tier_Silver"]
-    assert len(members["CustomField"]) == 11
+    assert sum(len(v) for v in members.values()) == n
     assert mm.deploy_option(call, "checkOnly") == "false"
     assert mm.deploy_option(call, "rollbackOnError") == "true"
-    assert any("components 15/15" in line for line in lines), lines  # progress while polling
+    assert any(f"components {n}/{n}" in line for line in lines), lines  # progress while polling
     record = load_record(tmp_path / "records", "dev")
-    assert len(record.components) == 15
+    assert len(record.components) == n
     # Nothing changed since: the next deploy sends nothing at all.
     again = _deploy(tmp_path)
     assert again.plan.empty and again.steps == [] and len(mm.deploy_calls()) == 1
@@ -60,10 +62,13 @@ def test_steps_deploy_in_order_each_with_its_own_package(tmp_path: Path) -> None
     assert report.ok, report.format()
     assert [s.step.name for s in report.steps] == ["metadata", "sharing", "activate-duplicate-rules"]
     sent = [mm.package_members(mm.sent_zip(c)) for c in mm.deploy_calls()]
-    assert set(sent[0]) == {"CustomField", "GlobalValueSet", "Group"}
+    assert "SharingRules" not in sent[0] and "DuplicateRule" not in sent[0]
+    assert {"CustomField", "GlobalValueSet", "Group"} <= set(sent[0])
     assert sent[1] == {"SharingRules": ["Account"]}
-    assert sent[2] == {"DuplicateRule": ["Lead.Partner_Lead_Duplicate"]}
-    assert report.duplicate_rules_to_activate == ["Lead.Partner_Lead_Duplicate"]
+    dupes = sorted(c.full_name for c in all_steps_components() if c.deploy_step == "activate-duplicate-rules")
+    assert "Lead.Partner_Lead_Duplicate" in dupes
+    assert sent[2] == {"DuplicateRule": dupes}
+    assert report.duplicate_rules_to_activate == dupes
 
 
 @responses.activate
@@ -109,8 +114,7 @@ def test_check_only_validates_all_steps_in_one_package_and_records_the_validatio
     assert report.ok, report.format()
     [call] = mm.deploy_calls()
     assert mm.deploy_option(call, "checkOnly") == "true"
-    assert set(mm.package_members(mm.sent_zip(call))) == {"CustomField", "GlobalValueSet", "Group",
-                                                          "SharingRules", "DuplicateRule"}
+    assert sorted(mm.sent_zip(call).namelist()) == mdapi_names(all_steps_components())
     record = load_record(tmp_path / "records", "dev")
     assert record.components == {} and record.validated_build  # validated, nothing deployed
     assert report.duplicate_rules_to_activate == []
@@ -136,7 +140,7 @@ def test_network_error_then_success_is_retried(tmp_path: Path) -> None:
     waits: list[float] = []
     deployer = cci.CumulusCIDeployer(project_config(), org_config())
     opts = DeployOptions("dev", record_dir=tmp_path / "r", sleep=waits.append, wait_scale=1)
-    report = run_deploy(example_components(), opts, deployer)
+    report = run_deploy(metadata_components(), opts, deployer)
     assert report.ok, report.format()
     assert report.steps[0].attempts == 2 and waits == [5.0]
     assert len(mm.deploy_calls()) == 2
@@ -170,7 +174,7 @@ def test_expired_session_says_how_to_reauthenticate(tmp_path: Path) -> None:
 def test_removals_are_skipped_without_the_flag_and_deleted_with_it(tmp_path: Path) -> None:
     mm.success_sequence()
     assert _deploy(tmp_path).ok
-    fewer = [c for c in example_components() if c.full_name != "PRM_Tier_Bronze"]
+    fewer = [c for c in metadata_components() if c.full_name != "PRM_Tier_Bronze"]
 
     skipped = _deploy(tmp_path, components=fewer)
     assert skipped.ok and skipped.skipped_removals == ["Group:PRM_Tier_Bronze"]

@@ -32,6 +32,9 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PRM_TODAY", "2026-11-22")
     monkeypatch.chdir(root)
     monkeypatch.setattr(cci.PrmApiDeploy, "check_interval", 0)
+    # set_duplicate_rule_status uses CumulusCI's plain retrieve/deploy calls: poll without waiting too.
+    monkeypatch.setattr("cumulusci.salesforce_api.metadata.ApiDeploy.check_interval", 0)
+    monkeypatch.setattr("cumulusci.salesforce_api.metadata.ApiRetrieveUnpackaged.check_interval", 0)
     # The session in CUMULUSCI_ORG_dev is used as is: no OAuth round trip to mock.
     monkeypatch.setattr("cumulusci.core.config.org_config.OrgConfig.refresh_oauth_token", mock.Mock())
     return root
@@ -50,6 +53,37 @@ def checklist_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return calls
 
 
+def mock_whole_deploy() -> tuple[list, list]:
+    """The example program's deploy: metadata step, duplicate-rule step, then the activation
+    (CumulusCI retrieves the rules and deploys them back active). Returns both steps' components."""
+    from prm_builder.write.render import mdapi_files
+    from tests.deploy_fixtures import example_components
+
+    comps = example_components()
+    metadata = [c for c in comps if c.deploy_step == "metadata"]
+    dupes = [c for c in comps if c.deploy_step == "activate-duplicate-rules"]
+    assert dupes, "the example program is expected to have a duplicate rule"
+    mm.success_sequence(total=len(metadata))
+    mm.success_sequence(total=len(dupes))
+    mm.retrieve_sequence({k: v for k, v in mdapi_files(dupes).items() if k != "package.xml"})
+    mm.success_sequence(total=len(dupes))
+    return metadata, dupes
+
+
+def assert_whole_deploy(project: Path, metadata: list, dupes: list) -> None:
+    calls = mm.deploy_calls()
+    assert len(calls) == 3
+    first, second, activation = (mm.package_members(mm.sent_zip(c)) for c in calls)
+    assert sum(len(v) for v in first.values()) == len(metadata) and "DuplicateRule" not in first
+    assert second == activation == {"DuplicateRule": sorted(c.full_name for c in dupes)}
+    rule = next(n for n in mm.sent_zip(calls[2]).namelist() if n.startswith("duplicateRules/"))
+    assert b"<isActive>true</isActive>" in mm.sent_zip(calls[2]).read(rule)
+    assert b"<isActive>false</isActive>" in mm.sent_zip(calls[1]).read(rule)
+    assert (project / "force-app" / "main" / "default").is_dir()  # prm_build ran first
+    recorded = load_record(project / ".prm" / "deploys", "dev").components
+    assert len(recorded) == len(metadata) + len(dupes)
+
+
 def _prm(*args: str) -> int:
     from prm_builder.cli import main
 
@@ -60,15 +94,13 @@ def _prm(*args: str) -> int:
 
 @responses.activate
 def test_prm_deploy_runs_the_flow(project: Path, checklist_calls: list, capsys: pytest.CaptureFixture) -> None:
-    mm.success_sequence(total=15, polls=1)
+    metadata, dupes = mock_whole_deploy()
     assert _prm("deploy", "--org", "dev") == 0
     out = capsys.readouterr().out
-    assert "step metadata: ok (15 components" in out and "deploy to dev succeeded" in out
-    assert "no duplicate rules were deployed" in out
-    [call] = mm.deploy_calls()
-    assert "objects/Account.object" in mm.sent_zip(call).namelist()
-    assert (project / "force-app" / "main" / "default").is_dir()  # prm_build ran first
-    assert len(load_record(project / ".prm" / "deploys", "dev").components) == 15
+    assert f"step metadata: ok ({len(metadata)} components" in out
+    assert f"step activate-duplicate-rules: ok ({len(dupes)} components" in out
+    assert "deploy to dev succeeded" in out
+    assert_whole_deploy(project, metadata, dupes)
     assert len(checklist_calls) == 1 and checklist_calls[0] is not None  # against the org
 
     # `prm plan` now has nothing to do.
@@ -81,14 +113,12 @@ def test_cci_flow_run_does_the_same(project: Path, checklist_calls: list) -> Non
     from cumulusci.cli.cci import cli
     from cumulusci.cli.runtime import CliRuntime
 
-    mm.success_sequence(total=15)
+    metadata, dupes = mock_whole_deploy()
     # As cci's main() does: a runtime without keychain, which the command loads itself.
     result = CliRunner().invoke(cli, ["flow", "run", "prm_deploy", "--org", "dev"],
                                 obj=CliRuntime(load_keychain=False), catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    [call] = mm.deploy_calls()
-    assert mm.package_members(mm.sent_zip(call))["GlobalValueSet"] == ["Partner_Tier"]
-    assert len(load_record(project / ".prm" / "deploys", "dev").components) == 15
+    assert_whole_deploy(project, metadata, dupes)
     assert len(checklist_calls) == 1
 
 
