@@ -260,3 +260,19 @@ def test_soap_fault_with_status_500_is_not_retried_blindly(tmp_path: Path) -> No
     mm.add(mm.fault("sf:INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id"), status_code=500)
     report = _deploy(tmp_path)
     assert not report.ok and report.steps[0].attempts == 1
+
+
+@responses.activate
+def test_coverage_failure_is_reported_readably(tmp_path: Path) -> None:
+    mm.add(mm.deploy_started())
+    coverage = ("<runTestResult><codeCoverageWarnings><id>01p5e000000BBBB</id><message>Average test coverage "
+                "across all Apex Classes and Triggers is 61%, at least 75% test coverage is required."
+                "</message><name xsi:nil=\"true\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"/>"
+                "</codeCoverageWarnings><numFailures>0</numFailures><numTestsRun>4</numTestsRun></runTestResult>")
+    mm.add(mm.status("Failed", done=True, deployed=15, total=15, tests_done=4, tests_total=4, details=coverage))
+    report = _deploy(tmp_path, test_level="RunLocalTests")
+    assert not report.ok
+    text = report.format()
+    assert "coverage: Average test coverage across all Apex Classes and Triggers is 61%" in text
+    assert "hint PRM-D11" in text
+    assert "<?xml" not in text and "soapenv" not in text  # not CumulusCI's raw SOAP dump

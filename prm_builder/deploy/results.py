@@ -70,6 +70,8 @@ class DeployStatus:
     test_errors: int = 0
     component_failures: list[ComponentFailure] = field(default_factory=list)
     test_failures: list[TestFailure] = field(default_factory=list)
+    coverage_warnings: list[str] = field(default_factory=list)
+    """runTestResult/codeCoverageWarnings: why a deploy whose tests passed still failed."""
 
     @property
     def succeeded(self) -> bool:
@@ -135,6 +137,10 @@ def parse_deploy_status(content: bytes) -> DeployStatus | None:
                 file=_child_text(el, "fileName"), line=_int(_child_text(el, "lineNumber")),
                 col=_int(_child_text(el, "columnNumber")), problem=_child_text(el, "problem") or "unknown problem",
                 problem_type=_child_text(el, "problemType") or "Error"))
+        elif _local(el) == "codeCoverageWarnings":
+            name = _child_text(el, "name")
+            message = _child_text(el, "message")
+            st.coverage_warnings.append(f"{name}: {message}" if name else message)
         elif _local(el) == "failures" and _local(el.getparent()) == "runTestResult":
             st.test_failures.append(TestFailure(
                 class_name=_child_text(el, "name"), method=_child_text(el, "methodName"),

@@ -94,6 +94,7 @@ class StepReport:
             "removals": self.removals, "error": self.error, "hints": [h.id for h in self.hints],
             "component_failures": [vars(f) for f in st.component_failures] if st else [],
             "test_failures": [vars(f) for f in st.test_failures] if st else [],
+            "coverage_warnings": list(st.coverage_warnings) if st else [],
         }
 
 
@@ -129,8 +130,10 @@ class DeployReport:
             if s.status:
                 lines += ["  " + f.format().replace("\n", "\n  ") for f in s.status.component_failures]
                 lines += ["  " + f.format().replace("\n", "\n  ") for f in s.status.test_failures]
-            if s.error and not (s.status and (s.status.component_failures or s.status.test_failures)):
-                lines.append(f"  {s.error}")
+                lines += [f"  coverage: {w}" for w in s.status.coverage_warnings]
+            st = s.status
+            if s.error and not (st and (st.component_failures or st.test_failures or st.coverage_warnings)):
+                lines.append(f"  {_readable(s.error, st)}")
             shown = {h.id for f in (s.status.component_failures if s.status else []) for h in f.hints}
             lines += [f"  hint {h.id}: {h.hint}" for h in s.hints if h.id not in shown]
         for key in self.skipped_removals:
@@ -138,6 +141,15 @@ class DeployReport:
         done = "succeeded" if self.ok else "failed"
         lines.append(f"{verb} to {self.org} {done}")
         return "\n".join(lines)
+
+
+def _readable(error: str, status: DeployStatus | None) -> str:
+    """CumulusCI puts the whole SOAP answer in some errors: show the org's message instead."""
+    if not error.lstrip().startswith("<"):
+        return error
+    if status is not None and status.error_message:
+        return status.error_message
+    return f"the org rejected the deploy (status {status.status if status else 'unknown'}) without details"
 
 
 def _with_spec_lines(status: DeployStatus | None, components: Iterable[Component]) -> DeployStatus | None:
@@ -155,6 +167,7 @@ def _failure_hints(outcome: StepOutcome) -> list[Hint]:
     texts = [outcome.error]
     if outcome.status:
         texts += [f.problem for f in outcome.status.component_failures] + [outcome.status.error_message]
+        texts += outcome.status.coverage_warnings
     seen: dict[str, Hint] = {}
     for text in texts:
         for h in match_hints(text) if text else []:
