@@ -225,3 +225,33 @@ def test_deploy_outside_a_cumulusci_project_says_where_to_run(tmp_path: Path, mo
     monkeypatch.chdir(tmp_path)
     assert _prm("deploy", "--org", "dev") == 1
     assert "no CumulusCI project here" in capsys.readouterr().err
+
+
+@responses.activate
+def test_activation_waits_for_matching_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PRM-D12: the org says the matching rule is still activating; the task tries again."""
+    from cumulusci.salesforce_api.metadata import ApiDeploy, ApiRetrieveUnpackaged
+    from cumulusci.tasks.salesforce.tests.util import create_task
+
+    from prm_builder.deploy.tasks import ActivateDuplicateRules
+    from prm_builder.write.render import mdapi_files
+    from tests.deploy_fixtures import duplicate_rule, org_config, project_config
+
+    monkeypatch.setattr(ApiDeploy, "check_interval", 0)
+    monkeypatch.setattr(ApiRetrieveUnpackaged, "check_interval", 0)
+    sleeps: list[float] = []
+    monkeypatch.setattr("prm_builder.deploy.tasks.time.sleep", sleeps.append)
+    rule_file = "duplicateRules/Lead.Partner_Lead_Duplicate.duplicateRule"
+    files = {rule_file: mdapi_files([duplicate_rule()])[rule_file]}
+    mm.retrieve_sequence(files)
+    mm.add(mm.deploy_started())
+    busy = mm.component_failure("DuplicateRule", "Lead.Partner_Lead_Duplicate", rule_file,
+                                "Matching rule Lead_Match is being activated. Try again later.")
+    mm.add(mm.status("Failed", done=True, errors=1, details=busy))
+    mm.retrieve_sequence(files)
+    mm.success_sequence(total=1)
+    task = create_task(ActivateDuplicateRules, {"api_names": ["Lead.Partner_Lead_Duplicate"]},
+                       project_config(), org_config())
+    task()
+    assert len(mm.deploy_calls()) == 2
+    assert [s for s in sleeps if s] == [30.0]  # (CumulusCI polls with sleep(0) here)

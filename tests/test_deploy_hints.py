@@ -41,7 +41,8 @@ def test_ids_are_unique_and_in_the_reserved_range() -> None:
 
 def test_only_retry_safe_problems_have_remedies() -> None:
     remedies = {h.name: h.remedy for h in HINTS if h.remedy}
-    assert remedies == {"sharing-operation-in-progress": "retry-step", "transient": "retry"}
+    assert remedies == {"sharing-operation-in-progress": "retry-step", "transient": "retry",
+                        "matching-rule-still-activating": "retry-step"}
 
 
 def test_unknown_problem_gets_no_hint() -> None:

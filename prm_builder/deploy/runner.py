@@ -31,6 +31,11 @@ TEST_LEVELS: tuple[str, ...] = ("NoTestRun", "RunLocalTests", "RunSpecifiedTests
 Progress = Callable[[str], None]
 
 
+def retry_wait_scale() -> float:
+    """Multiplier of every retry wait: PRM_RETRY_WAIT_SCALE (tests set 0), default 1."""
+    return float(os.environ.get("PRM_RETRY_WAIT_SCALE", "1"))
+
+
 @dataclass
 class StepOutcome:
     """What one deploy call came back with."""
@@ -65,7 +70,7 @@ class DeployOptions:
     production: bool = False
     record_dir: Path = DEFAULT_RECORD_DIR
     max_attempts: int = 4
-    wait_scale: float = field(default_factory=lambda: float(os.environ.get("PRM_RETRY_WAIT_SCALE", "1")))
+    wait_scale: float = field(default_factory=lambda: retry_wait_scale())
     """Multiplies every retry wait (tests set 0)."""
     sleep: Callable[[float], None] = time.sleep
 

@@ -7,6 +7,7 @@ the user's input or the org said no (the flow stops there).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,10 @@ from cumulusci.tasks.metadata_etl.duplicate_rules import SetDuplicateRuleStatus
 from prm_builder import api
 from prm_builder.deploy.cci import CumulusCIDeployer, is_production
 from prm_builder.deploy.checklist import run_checklist
+from prm_builder.deploy.hints import hint_for
 from prm_builder.deploy.record import DEFAULT_RECORD_DIR
 from prm_builder.deploy.render import plan_text
-from prm_builder.deploy.runner import DeployOptions, DeployReport, plan_for, run_deploy
+from prm_builder.deploy.runner import DeployOptions, DeployReport, plan_for, retry_wait_scale, run_deploy
 from prm_builder.errors import PrmError, PrmUserError
 
 SPECS_OPTION = {"specs": {"description": "Folder of spec files (default: specs)."}}
@@ -144,8 +146,21 @@ class ActivateDuplicateRules(SetDuplicateRuleStatus):
         self.task_config.config["options"].setdefault("active", True)
         super()._init_options(kwargs)
 
+    #: activation attempts while matching rules finish activating (PRM-D12)
+    max_attempts = 4
+
     def _run_task(self) -> Any:
         if not self.api_names:
             self.logger.info("no duplicate rules were deployed: nothing to activate")
             return None
-        return super()._run_task()
+        waiting = hint_for("PRM-D12")
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                return super()._run_task()
+            except CumulusCIFailure as exc:
+                if attempt == self.max_attempts or not waiting.matches(str(exc)):
+                    raise
+                delay = waiting.wait_seconds * 2 ** (attempt - 1) * retry_wait_scale()
+                self.logger.info(f"matching rules still activating; activating again in {delay:g}s")
+                time.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
