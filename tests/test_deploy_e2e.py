@@ -255,3 +255,12 @@ def test_activation_waits_for_matching_rules(monkeypatch: pytest.MonkeyPatch) ->
     task()
     assert len(mm.deploy_calls()) == 2
     assert [s for s in sleeps if s] == [30.0]  # (CumulusCI polls with sleep(0) here)
+
+
+@responses.activate
+def test_command_line_options_override_the_flow_defaults(project: Path, checklist_calls: list) -> None:
+    mm.success_sequence()
+    assert _prm("deploy", "--org", "dev", "--check-only", "--test-level", "NoTestRun") == 0
+    assert mm.deploy_option(mm.deploy_calls()[0], "testLevel") == "NoTestRun"
+    # A NoTestRun validation does not vouch for production.
+    assert load_record(project / ".prm" / "deploys", "dev").validated_build is None
