@@ -10,8 +10,6 @@ from lxml import etree, html
 from prm_builder import api
 from tests.conftest import ROOT, TODAY
 
-pytest.importorskip("prm_builder.model.mdf", reason="the MDF feature (issue 5) is not in this build")
-
 SVG = "{http://www.w3.org/2000/svg}"
 
 
