@@ -393,3 +393,11 @@ def test_cli_json_output(tmp_path: Path) -> None:
     payload = json.loads(proc.stdout)
     assert payload["ok"] and payload["as_of"] == "2026-11-22" and payload["sections"][0] == "index"
     assert "handoff/index.html" not in payload["changes"]["added"] and "index.html" in payload["changes"]["added"]
+
+
+def test_runbook_lists_every_deploy_hint(package: Path) -> None:
+    from prm_builder.deploy.hints import load_hints
+
+    text = _page(package, "runbook.html").text_content()
+    hints = load_hints()
+    assert hints and all(h.id in text and h.hint[:40] in text for h in hints)
