@@ -54,7 +54,7 @@ def checklist_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
 
 def mock_whole_deploy() -> tuple[list, list]:
-    """The example program's deploy: metadata step, duplicate-rule step, then the activation
+    """The example program's deploy: metadata step, sharing step, duplicate-rule step, then the activation
     (CumulusCI retrieves the rules and deploys them back active). Returns both steps' components."""
     from prm_builder.write.render import mdapi_files
     from tests.deploy_fixtures import example_components
@@ -62,8 +62,11 @@ def mock_whole_deploy() -> tuple[list, list]:
     comps = example_components()
     metadata = [c for c in comps if c.deploy_step == "metadata"]
     dupes = [c for c in comps if c.deploy_step == "activate-duplicate-rules"]
+    sharing = [c for c in comps if c.deploy_step == "sharing"]
     assert dupes, "the example program is expected to have a duplicate rule"
+    assert sharing, "the example program is expected to have sharing rules"
     mm.success_sequence(total=len(metadata))
+    mm.success_sequence(total=len(sharing))
     mm.success_sequence(total=len(dupes))
     mm.retrieve_sequence({k: v for k, v in mdapi_files(dupes).items() if k != "package.xml"})
     mm.success_sequence(total=len(dupes))
@@ -71,17 +74,21 @@ def mock_whole_deploy() -> tuple[list, list]:
 
 
 def assert_whole_deploy(project: Path, metadata: list, dupes: list) -> None:
+    from tests.deploy_fixtures import example_components
+
+    sharing = sorted(c.full_name for c in example_components() if c.deploy_step == "sharing")
     calls = mm.deploy_calls()
-    assert len(calls) == 3
-    first, second, activation = (mm.package_members(mm.sent_zip(c)) for c in calls)
+    assert len(calls) == 4
+    first, shared, second, activation = (mm.package_members(mm.sent_zip(c)) for c in calls)
     assert sum(len(v) for v in first.values()) == len(metadata) and "DuplicateRule" not in first
+    assert "SharingRules" not in first and shared == {"SharingRules": sharing}
     assert second == activation == {"DuplicateRule": sorted(c.full_name for c in dupes)}
-    rule = next(n for n in mm.sent_zip(calls[2]).namelist() if n.startswith("duplicateRules/"))
-    assert b"<isActive>true</isActive>" in mm.sent_zip(calls[2]).read(rule)
-    assert b"<isActive>false</isActive>" in mm.sent_zip(calls[1]).read(rule)
+    rule = next(n for n in mm.sent_zip(calls[3]).namelist() if n.startswith("duplicateRules/"))
+    assert b"<isActive>true</isActive>" in mm.sent_zip(calls[3]).read(rule)
+    assert b"<isActive>false</isActive>" in mm.sent_zip(calls[2]).read(rule)
     assert (project / "force-app" / "main" / "default").is_dir()  # prm_build ran first
     recorded = load_record(project / ".prm" / "deploys", "dev").components
-    assert len(recorded) == len(metadata) + len(dupes)
+    assert len(recorded) == len(metadata) + len(sharing) + len(dupes)
 
 
 def _prm(*args: str) -> int:
