@@ -64,8 +64,9 @@ def test_steps_deploy_in_order_each_with_its_own_package(tmp_path: Path) -> None
     sent = [mm.package_members(mm.sent_zip(c)) for c in mm.deploy_calls()]
     assert "SharingRules" not in sent[0] and "DuplicateRule" not in sent[0]
     assert {"CustomField", "GlobalValueSet", "Group"} <= set(sent[0])
-    sharing = sorted(c.full_name for c in all_steps_components() if c.deploy_step == "sharing")
-    assert "Account" in sharing and sent[1] == {"SharingRules": sharing}
+    shared = sorted(c.full_name for c in all_steps_components() if c.deploy_step == "sharing")
+    assert "Account" in shared and "Lead" in shared  # the fixture's rule and the example's own
+    assert sent[1] == {"SharingRules": shared}
     dupes = sorted(c.full_name for c in all_steps_components() if c.deploy_step == "activate-duplicate-rules")
     assert "Lead.Partner_Lead_Duplicate" in dupes
     assert sent[2] == {"DuplicateRule": dupes}
