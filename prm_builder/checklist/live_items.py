@@ -159,21 +159,28 @@ def org_named_items(ctx: CheckContext) -> Outcome:
           "or correct org.fields", needs={"org"}, live=True)
 def org_fields(ctx: CheckContext) -> Outcome:
     """Every field declared in `org.fields` (e.g. Lead.PartnerAccountId when the standard
-    partner lookup is chosen) and every object it belongs to exists in the org."""
+    partner lookup is chosen) and every object it belongs to exists in the org, and so do
+    the standard MDF objects when the specs choose them."""
+    from prm_builder.checklist.static_items import MDF_OBJECTS
+
     org = _org(ctx)
     by_object: dict[str, list[str]] = defaultdict(list)
     for entry in ctx.spec.org.fields:
         obj, _, fld = entry.partition(".")
         by_object[obj].append(fld)
+    mdf = getattr(ctx.spec, "mdf", None)
+    if mdf is not None and mdf.model == "standard":
+        for obj in MDF_OBJECTS["standard"]:
+            by_object.setdefault(obj, [])
     missing: list[str] = []
     for obj, wanted in sorted(by_object.items()):
         fields = org.field_names(obj)
         if fields is None:
-            missing.append(f"object {obj} (with {', '.join(wanted)})")
+            missing.append(f"object {obj}" + (f" (with {', '.join(wanted)})" if wanted else ""))
             continue
         missing += [f"{obj}.{f}" for f in wanted if f not in fields]
     total = len(ctx.spec.org.fields)
     if missing:
         return failed(f"{len(missing)} missing: {', '.join(missing)}", missing)
     return passed(f"all {total} declared field(s) exist" if total else "the specs declare no org fields",
-                  [f"{o}: {', '.join(f)}" for o, f in sorted(by_object.items())])
+                  [f"{o}: {', '.join(f) or 'object exists'}" for o, f in sorted(by_object.items())])

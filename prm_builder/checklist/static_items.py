@@ -102,48 +102,192 @@ def lead_duplicate_rules(ctx: CheckContext) -> Outcome:
     return manual("not specified")
 
 
+def _tiers_with(ctx: CheckContext, *features: str) -> list[str]:
+    return [t.name for t in reversed(ctx.spec.tiers_by_rank()) if any(getattr(t.features, f) for f in features)]
+
+
+def _absent(ctx: CheckContext, section: str, features: tuple[str, ...], what: str) -> Outcome:
+    """The outcome when a feature section is not written: fine unless a tier uses the feature."""
+    users = _tiers_with(ctx, *features)
+    if users:
+        return failed(f"{', '.join(users)} {'has' if len(users) == 1 else 'have'} {what} switched on, "
+                      f"but the specs have no `{section}` section")
+    return passed(f"{what} is not part of this program (no tier has it)")
+
+
+def _tier_groups(ctx: CheckContext) -> set[str]:
+    return {t.group_name for t in ctx.spec.tiers}
+
+
+def _tier_rules(ctx: CheckContext, obj: str | None = None) -> dict[str, list[str]]:
+    """Generated sharing rules that target a tier group, as object -> ['Rule -> Group']."""
+    groups = _tier_groups(ctx)
+    found: dict[str, list[str]] = {}
+    for c in ctx.components:
+        if c.type != "SharingRules" or (obj is not None and c.full_name != obj):
+            continue
+        for kind in ("sharingCriteriaRules", "sharingOwnerRules"):
+            for rule in c.body.get(kind) or []:
+                group = (rule.get("sharedTo") or {}).get("group")
+                if group in groups:
+                    found.setdefault(c.full_name, []).append(f"{rule['fullName']} -> {group}")
+    return found
+
+
+def _needs_generated(ctx: CheckContext) -> Outcome | None:
+    """Items that judge the generated metadata cannot run while the specs have errors."""
+    if ctx.validation.errors:
+        return manual("cannot judge the generated metadata while the specs have errors (see C00)")
+    return None
+
+
 @item("C06", "lead-distribution-model", "Lead distribution model chosen (push or pull) with criteria",
-      fix="add a `lead_distribution` section choosing push, pull or both, with assignment criteria",
+      fix="add a `lead_distribution` section with `push` (queues and assignment criteria) and/or `pool`",
       needs={"lead_distribution"})
 def lead_distribution_model(ctx: CheckContext) -> Outcome:
     """The lead distribution model is chosen (push by assignment rules, pull from a pool, or
     both) and its assignment criteria are documented."""
-    return manual("not specified")
+    ld = ctx.spec.lead_distribution
+    if ld is None:
+        return _absent(ctx, "lead_distribution", ("lead_distribution", "lead_pool"), "lead distribution")
+    models = [m for m, on in (("push", ld.push is not None), ("pull", ld.pool is not None)) if on]
+    if not models:
+        return failed("neither `push` nor `pool` is chosen in lead_distribution")
+    evidence = [f"territory {t.name}: {t.field} in {', '.join(t.values)}" for t in ld.territories]
+    if ld.product_interest is not None and ld.product_interest.values:
+        evidence.append(f"product interest ({ld.product_interest.field.api_name}): "
+                        f"{', '.join(ld.product_interest.values)}")
+    if ld.push is not None:
+        rule = ld.assignment_rule
+        evidence.append(f"push: assignment rule {rule.name} ({'active' if rule.active else 'inactive'}"
+                        + (f", replaces '{rule.replaces}'" if rule.replaces else "") + "), "
+                        + (f"{len(ld.push.entries)} explicit entries" if ld.push.entries else
+                           "entries derived from the queues"))
+    if ld.pool is not None:
+        evidence.append(f"pull: pool queue {ld.pool.queue}")
+    if ld.sla is not None:
+        evidence.append(f"SLA: accept within {ld.sla.accept_within_hours} h, then {ld.sla.on_expiry}")
+    if ld.push is not None and not (ld.territories or ld.push.entries or
+                                     (ld.product_interest and ld.product_interest.values)):
+        return warned("push routes by tier only: no territory, product or entry criteria documented", evidence)
+    return passed(f"{' and '.join(models)}", evidence)
 
 
 @item("C07", "queue-or-pool", "Queues defined for push, pool sharing for pull",
-      fix="define the queues leads are pushed to, or the pool and its sharing for pull",
+      fix="define the push queues (lead_distribution.push.queues) or the pool and the tiers that may claim",
       needs={"lead_distribution"})
 def queue_or_pool(ctx: CheckContext) -> Outcome:
     """The queue structure is defined for push distribution, or the pool sharing model for
     pull distribution."""
-    return manual("not specified")
+    ld = ctx.spec.lead_distribution
+    if ld is None:
+        return _absent(ctx, "lead_distribution", ("lead_distribution", "lead_pool"), "lead distribution")
+    blocked = _needs_generated(ctx)
+    if blocked:
+        return blocked
+    pool_queue = ld.pool.queue if ld.pool is not None else None
+    queues = [c for c in ctx.components if c.type == "Queue" and c.full_name != pool_queue]
+    evidence = [f"queue {c.full_name}: {c.body.get('name')}" for c in queues]
+    problems = []
+    if ld.push is not None:
+        if not any(c.type == "AssignmentRules" and c.full_name == "Lead" for c in ctx.components):
+            problems.append("push has no Lead assignment rule")
+        if not queues:
+            problems.append("push has no queues")
+    if ld.pool is not None:
+        rules = _tier_rules(ctx, "Lead").get("Lead", [])
+        evidence += [f"pool sharing {r}" for r in rules]
+        if not rules:
+            problems.append(f"pool {pool_queue} has no sharing rules: partners cannot see its leads")
+    if problems:
+        return failed("; ".join(problems), evidence)
+    parts = ([f"{len(queues)} push queue(s)"] if ld.push is not None else []) + \
+        ([f"pool {pool_queue} shared with {len(_tier_rules(ctx, 'Lead').get('Lead', []))} tier group(s)"]
+         if ld.pool is not None else [])
+    return passed(", ".join(parts), evidence)
+
+
+#: the objects behind each MDF model (standard ones exist only with PRM enabled)
+MDF_OBJECTS = {"custom": ("MDF_Budget__c", "MDF_Request__c", "MDF_Claim__c"),
+               "standard": ("PartnerFundAllocation", "PartnerFundRequest", "PartnerFundClaim")}
 
 
 @item("C08", "mdf-model", "MDF object model specified or external system named",
-      fix="add an `mdf` section choosing standard PRM objects, custom objects or an external system",
+      fix="add an `mdf` section choosing `model: custom` or `model: standard`",
       needs={"mdf"})
 def mdf_model(ctx: CheckContext) -> Outcome:
     """The MDF object model is specified (standard PRM objects or custom objects), or the
     external system that handles funds is named."""
-    return manual("not specified")
+    mdf = ctx.spec.mdf
+    if mdf is None:
+        return _absent(ctx, "mdf", ("mdf",), "MDF")
+    tiers = _tiers_with(ctx, "mdf")
+    evidence = [f"model: {mdf.model} ({', '.join(MDF_OBJECTS[mdf.model])})",
+                f"budget access: {mdf.budget_access}",
+                f"tiers with MDF: {', '.join(tiers) or 'none'}"]
+    if not tiers:
+        return warned("an `mdf` section but no tier has features.mdf: nobody can request funds", evidence)
+    return passed(f"{mdf.model} objects for {', '.join(tiers)}", evidence)
 
 
 @item("C09", "content-entitlement", "Co-marketing content entitlement defined per tier",
-      fix="add a `content` section saying which content each co-marketing tier may see",
+      fix="add a `content` section whose categories name the tiers entitled to them",
       needs={"content"})
 def content_entitlement(ctx: CheckContext) -> Outcome:
-    """Co-marketing content entitlement is defined for each tier."""
-    return manual("not specified")
+    """Co-marketing content entitlement is defined for each tier that has co-marketing."""
+    content = ctx.spec.content
+    if content is None:
+        return _absent(ctx, "content", ("co_marketing",), "co-marketing")
+    sharing = getattr(ctx.spec, "sharing", None)
+    inherit = bool(getattr(sharing, "tier_inheritance", True))
+    tiers = ctx.spec.tiers_by_rank()
+    sees: dict[str, list[str]] = {t.name: [] for t in tiers}
+    for category in content.categories:
+        granted = [ctx.spec.tier(name) for name in category.tiers]
+        for t in tiers:
+            if any(g is not None and (g is t or (inherit and t.rank >= g.rank)) for g in granted):
+                sees[t.name].append(category.name)
+    co_marketing = _tiers_with(ctx, "co_marketing")
+    evidence = [f"{name}: {', '.join(sees[name]) or 'nothing'}" for name in reversed(list(sees))]
+    evidence += [f"category {c.name}: internal only" for c in content.categories if not c.tiers]
+    empty = [name for name in co_marketing if not sees[name]]
+    if empty:
+        return failed(f"{', '.join(empty)} {'has' if len(empty) == 1 else 'have'} co-marketing but no "
+                      "content category", evidence)
+    extra = [name for name, cats in sees.items() if cats and name not in co_marketing]
+    if extra:
+        return warned(f"{', '.join(extra)} see content without features.co_marketing", evidence)
+    return passed(f"{len(content.categories)} categories for {len(co_marketing)} tier(s)"
+                  + (" (higher tiers inherit)" if inherit else ""), evidence)
 
 
 @item("C10", "sharing-model", "Tier visibility uses sharing rules, not profiles alone",
-      fix="add a `sharing` section whose rules share partner-visible records with the tier groups",
-      needs={"sharing"})
+      fix="let the features that differ by tier (content, lead pool, MDF budgets) share through tier-group "
+          "sharing rules on Private/Read objects", needs={"sharing"})
 def sharing_model(ctx: CheckContext) -> Outcome:
     """Tier visibility is implemented with sharing rules targeting tier groups (not with
     profiles alone, which cannot tell one tier from another)."""
-    return manual("not specified")
+    blocked = _needs_generated(ctx)
+    if blocked:
+        return blocked
+    rules = _tier_rules(ctx)
+    evidence = [f"{obj}: {r}" for obj, rs in sorted(rules.items()) for r in rs]
+    for c in ctx.components:
+        if c.type == "CustomObject" and c.full_name in rules:
+            external = c.body.get("externalSharingModel")
+            evidence.append(f"{c.full_name} org-wide default: internal {c.body.get('sharingModel')}, "
+                            f"external {external}")
+            if external not in ("Private", "Read"):
+                return failed(f"{c.full_name} has tier sharing rules but its external org-wide default is "
+                              f"{external}: rules cannot narrow it", evidence)
+    gated = _tiers_with(ctx, "co_marketing", "lead_pool")
+    if not rules:
+        if gated:
+            return failed("no sharing rule targets a tier group: tier visibility would rest on profiles, "
+                          "which cannot tell one tier from another", evidence)
+        return passed("no tier-specific visibility in this program", evidence)
+    return passed(f"{sum(map(len, rules.values()))} sharing rule(s) target tier groups on "
+                  f"{', '.join(sorted(rules))}", evidence)
 
 
 @item("C11", "open-decisions", "Open decisions logged with owner and target date; none overdue",
