@@ -114,9 +114,15 @@ def org_lead_duplicate_rules(ctx: CheckContext) -> Outcome:
 
 
 def _generated(ctx: CheckContext, metadata_type: str) -> list[str]:
-    """Developer names of Lead rules of a type the specs generate ('Lead.Name' full names)."""
-    return sorted(c.full_name.split(".", 1)[1] for c in ctx.components
-                  if c.type == metadata_type and c.full_name.startswith("Lead."))
+    """Developer names of the Lead rules of a type the specs generate: 'Lead.Name' components,
+    or the entries of the per-object file (MatchingRules 'Lead' holds every matching rule)."""
+    names = {c.full_name.split(".", 1)[1] for c in ctx.components
+             if c.type == metadata_type and c.full_name.startswith("Lead.")}
+    plural = metadata_type[0].lower() + metadata_type[1:] + "s"  # MatchingRule -> matchingRules
+    for c in ctx.components:
+        if c.type == metadata_type + "s" and c.full_name == "Lead":
+            names |= {str(entry["fullName"]).split(".")[-1] for entry in c.body.get(plural) or []}
+    return sorted(names)
 
 
 @item("L04", "org-named-items", "Users, queues, groups, roles and templates the specs name exist",
