@@ -136,3 +136,32 @@ def test_specs_that_do_not_parse_raise_with_diagnostics(project: Path) -> None:
     with pytest.raises(PrmUserError) as info:
         api.check(project / "specs", today=TODAY)
     assert [d.code for d in info.value.diagnostics] == ["PRM-V004"]
+
+
+def test_open_decisions_show_on_the_items_they_affect(project: Path) -> None:
+    (project / "specs" / "decisions.yml").write_text(
+        "open_decisions:\n"
+        "  - {id: D-1, title: 'Fewer tiers?', owner: VP, due: 2027-01-01, affects: [tiers]}\n"
+        "  - {id: D-2, title: Settled, owner: VP, due: 2027-01-01, affects: [tiers], status: decided,"
+        " decision: Keep three}\n")
+    report = api.check(project / "specs", today=TODAY)
+    c02 = report.item("C02")
+    assert c02.evidence[-1] == "open decision D-1 (due 2027-01-01, VP) affects this: Fewer tiers?"
+    assert not any("D-2" in e for e in c02.evidence)
+    assert not any("D-1" in e for e in report.item("C01").evidence)
+
+
+def test_static_check_does_not_import_org_libraries(project: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = ("import runpy, sys\n"
+              "sys.argv = ['prm', 'check', '--today', '2026-11-22']\n"
+              "try:\n    runpy.run_module('prm_builder', run_name='__main__')\n"
+              "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cumulusci', 'simple_salesforce')))\n")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

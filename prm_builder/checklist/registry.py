@@ -71,7 +71,14 @@ class Item:
                 # since sign-off needs evidence), the other items still run.
                 outcome = failed(f"could not verify: {exc}")
         return ItemResult(self.id, self.title, outcome.status, outcome.detail, self.fix,
-                          self.requirement, outcome.evidence, self.live)
+                          self.requirement, outcome.evidence + self._open_decisions(ctx), self.live)
+
+    def _open_decisions(self, ctx: CheckContext) -> tuple[str, ...]:
+        """Open decisions that affect a section this item judges: the reviewer should know
+        the item's answer may still change."""
+        sections = self.needs - {"program", "org"}
+        return tuple(f"open decision {d.id} (due {d.due.isoformat()}, {d.owner}) affects this: {d.title}"
+                     for d in ctx.spec.open_decisions if d.status == "open" and sections & set(d.affects))
 
 
 ITEMS: dict[str, Item] = {}
