@@ -109,6 +109,9 @@ HEALTHY: dict[str, Any] = {
         "DuplicateRule": [{"DeveloperName": "Partner_Lead_Duplicates", "MasterLabel": "Partner Lead Duplicates",
                            "IsActive": True}],
         "User": [], "Group": [], "UserRole": [], "EmailTemplate": [],
+        "Organization": [{"DefaultLeadAccess": "None", "DefaultAccountAccess": "None",
+                          "DefaultOpportunityAccess": "None", "DefaultContactAccess": "ControlledByParent",
+                          "DefaultCaseAccess": "None"}],
     },
     "tooling": {
         "MatchingRule": [{"DeveloperName": "Partner_Lead_Match", "MasterLabel": "Partner Lead Match",

@@ -67,8 +67,10 @@ def _modelled(item_id: str) -> bool:
 
 
 def test_every_modelled_item_has_pass_and_fail_cases() -> None:
+    # Counted over every case, including those waiting for their section (L06 can only fail
+    # once a feature generates sharing rules on a standard object).
     statuses: dict[str, set[str]] = {}
-    for case in CASES:
+    for case in ALL_CASES:
         statuses.setdefault(case["item"], set()).add(case["expect"])
     for item_id in ITEMS:
         if _modelled(item_id):

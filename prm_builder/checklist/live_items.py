@@ -190,3 +190,29 @@ def org_fields(ctx: CheckContext) -> Outcome:
         return failed(f"{len(missing)} missing: {', '.join(missing)}", missing)
     return passed(f"all {total} declared field(s) exist" if total else "the specs declare no org fields",
                   [f"{o}: {', '.join(f) or 'object exists'}" for o, f in sorted(by_object.items())])
+
+
+#: Organization fields holding the internal org-wide default of standard objects
+OWD_FIELDS = {"Account": "DefaultAccountAccess", "Contact": "DefaultContactAccess", "Lead": "DefaultLeadAccess",
+              "Opportunity": "DefaultOpportunityAccess", "Case": "DefaultCaseAccess"}
+#: values that let sharing rules open records ('None' is Private)
+OPENABLE = {"None", "Read"}
+
+
+@item("L06", "org-wide-defaults", "Org-wide defaults let the generated sharing rules work",
+      fix="set the object's org-wide default to Private or Public Read Only (Setup > Sharing Settings) "
+          "before deploying its sharing rules", live=True)
+def org_wide_defaults(ctx: CheckContext) -> Outcome:
+    """Standard objects that get tier sharing rules (e.g. Lead for the lead pool) have an
+    org-wide default of Private or Public Read Only; sharing rules can only open access, so
+    on a Public Read/Write object they are rejected or change nothing."""
+    objects = sorted(c.full_name for c in ctx.components if c.type == "SharingRules" and c.full_name in OWD_FIELDS)
+    if not objects:
+        return passed("the specs generate no sharing rules on standard objects")
+    fields = [OWD_FIELDS[o] for o in objects]
+    [row] = _org(ctx).query(f"SELECT {', '.join(fields)} FROM Organization")
+    evidence = [f"{o}: {row.get(OWD_FIELDS[o])}" for o in objects]
+    too_open = [f"{o} ({row.get(OWD_FIELDS[o])})" for o in objects if row.get(OWD_FIELDS[o]) not in OPENABLE]
+    if too_open:
+        return failed(f"org-wide default too open for sharing rules: {', '.join(too_open)}", evidence)
+    return passed(f"{', '.join(objects)}: Private or Public Read Only", evidence)
