@@ -28,7 +28,7 @@ from tests import fake_org  # noqa: E402
 
 def live_run(specs: Path) -> int:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        fake_org.FakeOrg.from_data(fake_org.HEALTHY).install(rsps)
+        fake_org.FakeOrg.from_data(fake_org.healthy_for(specs)).install(rsps)
         api.check(specs, org=fake_org.connection(), today=TODAY)
         return len(rsps.calls)
 

@@ -123,3 +123,42 @@ HEALTHY: dict[str, Any] = {
         "Opportunity": ["Id", "Name", "PartnerAccountId"],
     },
 }
+
+
+def healthy_for(specs_dir: Any) -> dict[str, Any]:
+    """HEALTHY plus everything a program's specs rely on (org section, generated duplicate
+    and matching rules, standard MDF objects): an org where every live item passes. Derived
+    from the specs, so the example program can grow without this file following by hand."""
+    import copy
+
+    from prm_builder import api
+    from prm_builder.checklist.items_mdf_content_sharing import MDF_OBJECTS
+    from prm_builder.checklist.live_items import _generated
+    from prm_builder.checklist.registry import CheckContext
+    from tests.conftest import TODAY
+
+    data = copy.deepcopy(HEALTHY)
+    result = api.validate(specs_dir, TODAY)
+    assert result.spec is not None, "healthy_for needs specs that parse"
+    spec, query = result.spec, data["query"]
+    inv = spec.org
+    query["User"] = [{"Username": u, "IsActive": True} for u in inv.users]
+    query["Group"] = [{"DeveloperName": q, "Type": "Queue"} for q in inv.queues] + \
+        [{"DeveloperName": g, "Type": "Regular"} for g in inv.groups]
+    query["UserRole"] = [{"DeveloperName": r} for r in inv.roles]
+    query["EmailTemplate"] = [{"DeveloperName": t.split("/")[-1], "Folder": {"DeveloperName": t.split("/")[0]}}
+                              for t in inv.email_templates]
+    for entry in inv.fields:
+        obj, _, fld = entry.partition(".")
+        data["describe"].setdefault(obj, ["Id"]).append(fld)
+    mdf = getattr(spec, "mdf", None)
+    if mdf is not None and mdf.model == "standard":
+        for obj in MDF_OBJECTS["standard"]:
+            data["describe"].setdefault(obj, ["Id"])
+    data["describe"]["Account"].append(spec.partner_account.tier_field.api_name)
+    ctx = CheckContext(spec, result, TODAY)
+    query["DuplicateRule"] += [{"DeveloperName": n, "MasterLabel": n, "IsActive": True}
+                               for n in _generated(ctx, "DuplicateRule")]
+    data["tooling"]["MatchingRule"] += [{"DeveloperName": n, "MasterLabel": n, "RuleStatus": "Active"}
+                                        for n in _generated(ctx, "MatchingRule")]
+    return data

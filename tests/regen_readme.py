@@ -48,7 +48,7 @@ def _check_org_example() -> str:
 
     from prm_builder.org import from_env
 
-    fake = fake_org.FakeOrg.from_data(fake_org.HEALTHY)
+    fake = fake_org.FakeOrg.from_data(fake_org.healthy_for(ROOT / "specs"))
     fake.query["Account"] = [{"Id": "0015e00000AbCdE", "Name": "Fabrikam Analytics", "Partner_Tier__c": "Silver",
                               "IsPartner": False}]
     conn = from_env({"SF_INSTANCE_URL": fake_org.INSTANCE, "SF_ACCESS_TOKEN": fake_org.TOKEN})

@@ -161,7 +161,7 @@ def test_static_check_does_not_import_org_libraries(project: Path) -> None:
     script = ("import runpy, sys\n"
               "sys.argv = ['prm', 'check', '--today', '2026-11-22']\n"
               "try:\n    runpy.run_module('prm_builder', run_name='__main__')\n"
-              "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+              "except SystemExit as exc:\n    assert exc.code in (0, 1), exc.code  # 1: an item failed\n"
               "print(sorted(m for m in sys.modules if m.split('.')[0] in ('cumulusci', 'simple_salesforce')))\n")
     proc = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})

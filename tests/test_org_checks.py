@@ -4,7 +4,6 @@ the access token never appears in any output."""
 
 from __future__ import annotations
 
-import copy
 import json
 import sys
 from pathlib import Path
@@ -22,8 +21,8 @@ SPECS = ROOT / "specs"
 
 
 def _fake(**changes) -> fake_org.FakeOrg:
-    data = copy.deepcopy(fake_org.HEALTHY)
-    fake = fake_org.FakeOrg.from_data(data)
+    """An org where every live item passes for the example specs, with `changes` applied."""
+    fake = fake_org.FakeOrg.from_data(fake_org.healthy_for(SPECS))
     for name, value in changes.items():
         setattr(fake, name, value)
     return fake

@@ -167,7 +167,7 @@ def org_fields(ctx: CheckContext) -> Outcome:
     """Every field declared in `org.fields` (e.g. Lead.PartnerAccountId when the standard
     partner lookup is chosen) and every object it belongs to exists in the org, and so do
     the standard MDF objects when the specs choose them."""
-    from prm_builder.checklist.static_items import MDF_OBJECTS
+    from prm_builder.checklist.items_mdf_content_sharing import MDF_OBJECTS
 
     org = _org(ctx)
     by_object: dict[str, list[str]] = defaultdict(list)
