@@ -44,6 +44,13 @@ def synthetic_program(folder: Path, tiers: int) -> None:
             "mdf": {"annual_allocation": rank * 1000},
         })
     (folder / "tiers.yml").write_text(yaml.safe_dump({"tiers": tier_list}, sort_keys=False))
+    # One deal registration route (= one approval process) per tier, two steps each.
+    deal_reg = yaml.safe_load((ROOT / "specs" / "deal_registration.yml").read_text())
+    template = deal_reg["deal_registration"]["approval"]["routes"][0]
+    deal_reg["deal_registration"]["approval"]["routes"] = [
+        {**template, "name": f"Deal_Reg_Tier_{t['rank']:02d}", "label": f"Deal Registration {t['name']}",
+         "tiers": [t["name"]]} for t in tier_list]
+    (folder / "deal_registration.yml").write_text(yaml.safe_dump(deal_reg, sort_keys=False))
 
 
 def best(fn, repeat: int) -> tuple[float, object]:

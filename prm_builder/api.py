@@ -4,12 +4,14 @@ raise PrmError subclasses; they never print."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prm_builder.errors import Diagnostic, PrmInternalError, PrmUserError, has_errors, sort_diagnostics
 from prm_builder.generate import generate
+from prm_builder.generate.approvals import LOCK_FILE, ApprovalLock, load_lock
 from prm_builder.generate.component import Component
 from prm_builder.model.parse import parse_program
 from prm_builder.model.root import ProgramSpec
@@ -33,6 +35,11 @@ class ValidationResult:
     spec: ProgramSpec | None
     diagnostics: list[Diagnostic]
     components: list[Component] = field(default_factory=list)
+    #: approval-process versions after this build (specs/prm.lock.json)
+    lock: ApprovalLock | None = None
+    #: the lock file's text as it should be, and whether the one on disk differs
+    lock_text: str = ""
+    lock_stale: bool = False
 
     @property
     def ok(self) -> bool:
@@ -54,6 +61,8 @@ class CompiledProgram:
     diagnostics: list[Diagnostic]
     source: Files
     mdapi: Files
+    lock_text: str = ""
+    lock_stale: bool = False
 
 
 @dataclass
@@ -65,14 +74,15 @@ class BuildResult:
 
     @property
     def stale(self) -> bool:
-        return not self.source_changes.clean
+        return not self.source_changes.clean or self.compiled.lock_stale
 
 
 def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None) -> ValidationResult:
     """Load, parse and check the specs; every problem comes back at once, sorted."""
     loaded = load_specs(specs_dir)
     parsed = parse_program(loaded)
-    diagnostics = loaded.diagnostics + parsed.diagnostics
+    lock, lock_diagnostics = load_lock(specs_dir) if specs_dir.is_dir() else (ApprovalLock(), [])
+    diagnostics = loaded.diagnostics + parsed.diagnostics + lock_diagnostics
     spec = parsed.spec
     components: list[Component] = []
     if spec is not None and parsed.sections:
@@ -81,10 +91,21 @@ def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None) -> V
     complete = spec is not None and set(ProgramSpec.model_fields) <= parsed.sections | _defaulted(loaded.data)
     if complete and not has_errors(diagnostics):
         # Reference resolution needs the generated output; only meaningful on a sound model.
-        generated = generate(spec)
+        generated = generate(spec, lock)
         components = generated.components
         diagnostics += generated.diagnostics
+        text = generated.lock.to_text() if generated.lock.processes else ""
+        on_disk = _read_text(specs_dir / LOCK_FILE)
+        return ValidationResult(spec, sort_diagnostics(diagnostics), components, generated.lock, text,
+                                text != on_disk)
     return ValidationResult(spec if complete else None, sort_diagnostics(diagnostics), components)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _defaulted(data: dict[str, Any]) -> set[str]:
@@ -99,7 +120,8 @@ def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = Non
     source = source_files(result.components)
     mdapi = mdapi_files(result.components)
     check_schema_conformance(source, mdapi)
-    return CompiledProgram(result.spec, result.components, result.diagnostics, source, mdapi)
+    return CompiledProgram(result.spec, result.components, result.diagnostics, source, mdapi,
+                           result.lock_text, result.lock_stale)
 
 
 def check_schema_conformance(*file_sets: Files) -> None:
@@ -130,7 +152,19 @@ def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_di
         return BuildResult(compiled, diff_tree(out_dir, source_tree), diff_tree(mdapi_dir, compiled.mdapi, manifest=False), False)
     source_changes = write_tree(out_dir, source_tree)
     mdapi_changes = write_tree(mdapi_dir, compiled.mdapi, keep_foreign=False)
+    if compiled.lock_stale:
+        _write_lock(specs_dir / LOCK_FILE, compiled.lock_text)
     return BuildResult(compiled, source_changes, mdapi_changes, True)
+
+
+def _write_lock(path: Path, text: str) -> None:
+    """Replace the lock file atomically (a temporary file renamed over it)."""
+    if not text:
+        path.unlink(missing_ok=True)
+        return
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def json_schema() -> dict[str, Any]:

@@ -69,6 +69,10 @@ def build(
     text += notes
     text.append(f"{len(compiled.components)} components from {specs}")
     text.append(render_text.changes(str(out), result.source_changes))
+    lock_path = specs / "prm.lock.json"
+    if compiled.lock_stale:
+        text.append(f"{lock_path} is stale: run `prm build` and commit it (approval-process versions)"
+                    if check else f"{lock_path} updated (approval-process versions): commit it")
     if not check:
         text.append(render_text.changes(str(mdapi_out), result.mdapi_changes))
     elif result.stale:
@@ -83,6 +87,7 @@ def build(
         "force_app": vars(result.source_changes),
         "mdapi": vars(result.mdapi_changes),
         "notes": notes,
+        "lock_stale": compiled.lock_stale,
     }
     _emit(as_json, payload, "\n".join(text))
     raise typer.Exit(1 if check and result.stale else 0)

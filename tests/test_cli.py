@@ -115,12 +115,15 @@ def test_schema_command_matches_committed_schema(tmp_path: Path) -> None:
     assert proc.stdout == committed, "schema is stale: run `prm schema --out schema/prm-spec.schema.json`"
 
 
-def test_example_specs_validate_against_the_json_schema() -> None:
+@pytest.mark.parametrize("folder", ["specs"] + sorted(f"tests/programs/{p.name}" for p in (ROOT / "tests" / "programs").iterdir()))
+def test_example_specs_validate_against_the_json_schema(folder: str) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     from prm_builder.spec.loader import load_file
 
     schema = json.loads((ROOT / "schema" / "prm-spec.schema.json").read_text())
-    for file in sorted((ROOT / "specs").glob("*.yml")):
+    files = sorted((ROOT / folder).glob("*.yml"))
+    assert files
+    for file in files:
         data, _, diags = load_file(file, file.name)
         assert not diags
         jsonschema.validate(json.loads(json.dumps(data, default=str)), schema)

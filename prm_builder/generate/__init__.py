@@ -1,6 +1,9 @@
 """Generation: the validated model -> components (type, full name, body, source, references).
 
-Each metadata family has its own module; GENERATORS lists them in pipeline order.
+Each metadata family has its own module; GENERATORS lists them in pipeline order. After
+all generators ran, three passes fold fragments that the platform deploys as one file
+(sharing rules and workflow actions per object) and give approval processes their
+version names (see generate/approvals.py).
 """
 
 from __future__ import annotations
@@ -9,30 +12,63 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from prm_builder.errors import Diagnostic, PrmInternalError
-from prm_builder.generate import account, tiers
+from prm_builder.generate import account, deal_registration, tiers
+from prm_builder.generate.approvals import ApprovalLock, apply_versions
 from prm_builder.generate.component import Component
 from prm_builder.generate.references import check_references
 from prm_builder.generate.sharing import merge_sharing_rules
+from prm_builder.generate.workflow import merge_workflows
 from prm_builder.model.root import ProgramSpec
 
 Generator = Callable[[ProgramSpec], Iterable[Component]]
 
-GENERATORS: list[Generator] = [tiers.generate, account.generate]
+GENERATORS: list[Generator] = [tiers.generate, account.generate, deal_registration.generate]
 
 
 @dataclass
 class Generated:
     components: list[Component]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: the approval-process versions after this build (written to specs/prm.lock.json)
+    lock: ApprovalLock = field(default_factory=ApprovalLock)
 
 
-def generate(spec: ProgramSpec) -> Generated:
+def _merge_queues(first: Component, second: Component) -> Component | None:
+    """One queue may serve several objects: deal registration's Channel_Managers queue can
+    also approve MDF requests. A feature adds its object either with an identical queue
+    (group-approver queues) or with a body holding only `queueSobject` (see
+    generate.approvals.queue_for_object); the result serves every object."""
+    if first.type != "Queue" or second.type != "Queue":
+        return None
+    a, b = dict(first.body), dict(second.body)
+    objects = {o["sobjectType"] for o in a.get("queueSobject", []) + b.get("queueSobject", [])}
+    a.pop("queueSobject", None), b.pop("queueSobject", None)
+    if a and b and a != b:
+        return None
+    full = first if a or not b else second
+    body = {**full.body, "queueSobject": [{"sobjectType": o} for o in sorted(objects)]}
+    return Component(first.type, first.full_name, body, purpose=full.purpose, source=full.source,
+                     references=tuple(sorted(set(first.references) | set(second.references))),
+                     reference_sources={**second.reference_sources, **first.reference_sources},
+                     deploy_step=full.deploy_step, notes=full.notes)
+
+
+def generate(spec: ProgramSpec, lock: ApprovalLock | None = None) -> Generated:
     components: dict[str, Component] = {}
     for gen in GENERATORS:
         for component in gen(spec):
             if component.key in components:
-                raise PrmInternalError(f"two generators produced {component.key}")
+                merged_queue = _merge_queues(components[component.key], component)
+                if merged_queue is None:
+                    raise PrmInternalError(f"two generators produced {component.key}")
+                component = merged_queue
             components[component.key] = component
-    merged, diagnostics = merge_sharing_rules(components.values())
+    for c in components.values():
+        if c.type == "Queue" and "name" not in c.body:
+            raise PrmInternalError(f"queue {c.full_name} was extended to another object but is not generated; "
+                                   "queues living in the org must already serve the object")
+    versioned, new_lock = apply_versions(components.values(), lock or ApprovalLock())
+    merged, diagnostics = merge_sharing_rules(versioned)
+    merged, folded = merge_workflows(merged)
     ordered = sorted(merged, key=lambda c: c.key)
-    return Generated(ordered, diagnostics + check_references(spec, ordered))
+    return Generated(ordered, diagnostics + check_references(spec, ordered, folded), new_lock)

@@ -97,9 +97,11 @@ def _formula_object(component: Component) -> str:
     return component.full_name.split(".")[0]
 
 
-def check_references(spec: ProgramSpec, components: Iterable[Component]) -> list[Diagnostic]:
+def check_references(spec: ProgramSpec, components: Iterable[Component],
+                     folded: Iterable[str] = ()) -> list[Diagnostic]:
+    """`folded`: keys of fragments merged into a bigger component (workflow actions)."""
     components = list(components)
-    generated = {c.key for c in components}
+    generated = {c.key for c in components} | set(folded)
     fields = {c.full_name for c in components if c.type == "CustomField"}
     _CUSTOM_LOOKUPS.clear()
     for c in components:
@@ -122,6 +124,12 @@ def check_references(spec: ProgramSpec, components: Iterable[Component]) -> list
                 continue
             kind, _, name = ref.partition(":")
             hint = _hint(kind, name)
+            if c.type == "ApprovalProcess" and c.body.get("active") is False:
+                # A retired version (specs/prm.lock.json) is still deployed, inactive: what it
+                # names must exist as long as the org keeps it.
+                hint = (f"the inactive version {c.full_name} (kept from prm.lock.json) still names it: keep "
+                        f"'{name}' generated or declared under org, or delete that version in the org and "
+                        "remove it from prm.lock.json")
             out.append(Diagnostic("PRM-V030", f"{c.type} {c.full_name} refers to {kind} '{name}', which is "
                                   "neither generated nor declared as living in the org",
                                   c.reference_sources.get(ref) or c.source, hint, Severity.ERROR))

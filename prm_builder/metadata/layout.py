@@ -22,6 +22,9 @@ class TypeLayout:
     object_child_tag: str | None = None
     #: types with a body file beside the -meta.xml (ApexClass .cls, EmailTemplate .email)
     has_content: bool = False
+    #: folders (EmailFolder): in an MDAPI package the file is '<dir>/<Name>-meta.xml' and
+    #: package.xml lists the folder under the type it holds
+    folder_of: str | None = None
 
 
 LAYOUTS: dict[str, TypeLayout] = {t.type: t for t in [
@@ -47,6 +50,7 @@ LAYOUTS: dict[str, TypeLayout] = {t.type: t for t in [
     TypeLayout("ApexClass", "classes", "cls", has_content=True),
     TypeLayout("ApexTrigger", "triggers", "trigger", has_content=True),
     TypeLayout("EmailTemplate", "email", "email", has_content=True),
+    TypeLayout("EmailFolder", "email", "emailFolder", folder_of="EmailTemplate"),
 ]}
 
 #: One path segment made from a full name: developer-name characters, dots, hyphens.
@@ -99,4 +103,6 @@ def mdapi_path(type_name: str, full_name: str) -> PurePosixPath:
         safe_segments(obj)
         return PurePosixPath("objects", f"{obj}.object")
     parts = safe_segments(full_name, allow_folder=type_name == "EmailTemplate")
+    if lay.folder_of:
+        return PurePosixPath(lay.directory, f"{parts[-1]}-meta.xml")
     return PurePosixPath(lay.directory, *parts[:-1], f"{parts[-1]}.{lay.suffix}")

@@ -7,6 +7,7 @@ serializer does), trailing newline. So a retrieved file and a generated one diff
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from lxml import etree
@@ -18,6 +19,19 @@ DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 #: A body: element name -> scalar, nested body, or list of either (repeated element).
 Body = Mapping[str, Any]
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+class _Nil:
+    """An element the schema requires but that has no value: written `<x xsi:nil="true"/>`,
+    as Salesforce retrieves it (e.g. DuplicateRule.duplicateRuleFilter.booleanFilter)."""
+
+    def __repr__(self) -> str:
+        return "NIL"
+
+
+NIL = _Nil()
+_TEXT = re.compile(rb">([^<]*)<")
 
 
 def build_element(type_name: str, body: Body, tag: str | None = None,
@@ -25,6 +39,8 @@ def build_element(type_name: str, body: Body, tag: str | None = None,
     schema = schema or load_schema()
     root = etree.Element(f"{{{MD_NS}}}{tag or type_name}", nsmap={None: MD_NS})
     _fill(root, type_name, body, schema, tag or type_name)
+    if root.find(f".//*[@{{{XSI_NS}}}nil]") is not None:
+        etree.cleanup_namespaces(root, top_nsmap={"xsi": XSI_NS})
     return root
 
 
@@ -42,7 +58,9 @@ def _fill(parent: etree._Element, type_name: str, body: Body, schema: MetadataSc
             raise PrmInternalError(f"{where}.{decl.name} may occur once, got {len(items)} values")
         for item in items:
             child = etree.SubElement(parent, f"{{{MD_NS}}}{decl.name}")
-            if isinstance(item, Mapping):
+            if item is NIL:
+                child.set(f"{{{XSI_NS}}}nil", "true")
+            elif isinstance(item, Mapping):
                 if decl.type not in schema.complex_types:
                     raise PrmInternalError(f"{where}.{decl.name} is a {decl.type}, not a structure")
                 _fill(child, decl.type, item, schema, f"{where}.{decl.name}")
@@ -61,11 +79,10 @@ def _text(value: Any) -> str:
 def to_bytes(root: etree._Element) -> bytes:
     etree.indent(root, space="    ")
     body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
-    # lxml escapes &, < and > in text; Salesforce also writes quotes as entities. Text is
-    # the only place quotes can occur (our roots carry just the xmlns attribute), and the
-    # result is re-parsed below to prove the document still means the same thing.
-    first_close = body.index(b">") + 1
-    escaped = body[:first_close] + body[first_close:].replace(b"'", b"&apos;").replace(b'"', b"&quot;")
+    # lxml escapes &, < and > in text; Salesforce also writes quotes as entities, in text
+    # only (attributes such as xsi:nil="true" keep theirs). The result is re-parsed below
+    # to prove the document still means the same thing.
+    escaped = _TEXT.sub(lambda m: b">" + m.group(1).replace(b"'", b"&apos;").replace(b'"', b"&quot;") + b"<", body)
     if etree.tostring(etree.fromstring(escaped), method="c14n") != etree.tostring(root, method="c14n"):
         raise PrmInternalError("serializer changed the document while escaping quotes")
     return DECLARATION + escaped + b"\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from prm_builder.model.account import PartnerAccountModel
 from prm_builder.model.base import SpecNode
+from prm_builder.model.deal_registration import DealRegistration
 from prm_builder.model.decisions import OpenDecision
 from prm_builder.model.org import OrgInventory
 from prm_builder.model.program import Program
@@ -27,6 +28,8 @@ class ProgramSpec(SpecNode):
     """Questions the requirements review has not settled yet."""
     org: OrgInventory = OrgInventory()
     """Things the metadata refers to that already live in the org."""
+    deal_registration: DealRegistration | None = None
+    """Lead-based deal registration with tier-routed approval (optional)."""
 
     def tiers_by_rank(self) -> list:
         return sorted(self.tiers, key=lambda t: t.rank)

@@ -7,17 +7,9 @@ are raised by the loader, the parser and the generation-time checks, which are n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from prm_builder.validate.approval_checks import APPROVAL_CODES
+from prm_builder.validate.codes_doc import CodeDoc
 from prm_builder.validate.registry import RULES
-
-
-@dataclass(frozen=True)
-class CodeDoc:
-    code: str
-    name: str
-    stage: str
-    doc: str
 
 
 STRUCTURAL: list[CodeDoc] = [
@@ -43,11 +35,14 @@ STRUCTURAL: list[CodeDoc] = [
     CodeDoc("PRM-V041", "sharing-total-limit", "generate", "More than 300 sharing rules (owner + criteria) on "
             "one object."),
     CodeDoc("PRM-V042", "sharing-rule-name-clash", "generate", "Two sharing rules on one object share a name."),
+    CodeDoc("PRM-V148", "approval-lock-invalid", "load", "specs/prm.lock.json (written by `prm build`: the "
+            "versions of every approval process) cannot be read. Restore it from git; delete it only for an "
+            "org where no approval process was ever activated."),
 ]
 
 
 def all_codes() -> list[CodeDoc]:
-    docs = list(STRUCTURAL)
+    docs = list(STRUCTURAL) + list(APPROVAL_CODES)
     docs += [CodeDoc(r.code, r.name, "validate", " ".join(r.doc.split())) for r in RULES.values()]
     return sorted(docs, key=lambda d: d.code)
 

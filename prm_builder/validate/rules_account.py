@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from prm_builder.errors import Diagnostic
+from prm_builder.validate.field_checks import field_spec_problems
 from prm_builder.validate.names import api_name_problem
 from prm_builder.validate.registry import ValidationContext, error, rule
 
-FIELD_LABEL_MAX = 40
 PICKLIST_VALUE_MAX = 255
 
 
@@ -21,21 +21,8 @@ def account_field_names(ctx: ValidationContext) -> Iterator[Diagnostic]:
     if problem:
         yield error("PRM-V026", f"tier_value_set '{model.tier_value_set}' {problem}",
                     model.ref("tier_value_set"), "use a developer name without the __c suffix")
-    seen: dict[str, object] = {}
-    for spec in model.all_fields():
-        problem = api_name_problem(spec.api_name, custom_suffix="__c")
-        if problem:
-            yield error("PRM-V026", f"field name '{spec.api_name}' {problem}", spec.ref("api_name"),
-                        "use a custom field name such as Partner_Tier__c")
-        if len(spec.label) > FIELD_LABEL_MAX:
-            yield error("PRM-V026", f"field label '{spec.label}' is {len(spec.label)} characters; the "
-                        f"limit is {FIELD_LABEL_MAX}", spec.ref("label"), "shorten the label")
-        key = spec.api_name.lower()
-        if key in seen:
-            yield error("PRM-V026", f"two partner account fields are named '{spec.api_name}'",
-                        spec.ref("api_name"), "give each field its own api_name",
-                        related=[seen[key].ref("api_name")])
-        seen[key] = spec
+    yield from field_spec_problems(model.all_fields(), code="PRM-V026", what="partner account",
+                                   example="Partner_Tier__c")
 
 
 @rule("PRM-V027", "account-picklist-values", needs={"partner_account"})

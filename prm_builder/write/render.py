@@ -45,7 +45,7 @@ def mdapi_files(components: Iterable[Component]) -> Files:
     members: dict[str, set[str]] = defaultdict(set)
     for c in components:
         lay = layout(c.type)
-        members[c.type].add(c.full_name)
+        members[lay.folder_of or c.type].add(c.full_name)
         if lay.object_child_tag:
             obj, _ = split_child(c.full_name)
             objects[obj][lay.object_child_tag].append(_child_body(c))

@@ -1,0 +1,174 @@
+"""The `deal_registration` section: partners register deals as Leads, an approval routed
+by the partner's tier decides, and an approved registration becomes an Opportunity that
+keeps the partner account.
+
+Everything but the partner lookup choice and the approval routes has a default.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from prm_builder.model.account import FieldSpec, PicklistFieldSpec
+from prm_builder.model.approval import ApprovalRouting
+from prm_builder.model.base import ApiName, NonEmptyStr, SpecNode
+
+#: The lifecycle values the generated automation sets and filters on, by role.
+STATUS_ROLES = ("draft", "submitted", "approved", "rejected", "expired", "converted")
+DEFAULT_STATUSES = ["Draft", "Submitted", "Approved", "Rejected", "Expired", "Converted"]
+
+
+def _f(api_name: str, label: str, description: str) -> dict:
+    return {"api_name": api_name, "label": label, "description": description}
+
+
+class PartnerLookup(SpecNode):
+    """Which Lead field points at the partner account: an explicit choice, because the
+    standard `PartnerAccountId` exists only in orgs with partner features (PRM) on."""
+
+    kind: Literal["standard", "custom"]
+    """'standard': Lead.PartnerAccountId / Opportunity.PartnerAccountId (list both under
+    org.fields so `prm check --org` verifies them); 'custom': prm generates lookups."""
+    lead_field: ApiName = "Partner_Account__c"
+    """Custom Lead lookup to Account (kind: custom only)."""
+    opportunity_field: ApiName = "Partner_Account__c"
+    """Custom Opportunity lookup to Account that conversion fills (kind: custom only)."""
+
+    def lead_api_name(self) -> str:
+        return "PartnerAccountId" if self.kind == "standard" else self.lead_field
+
+    def opportunity_api_name(self) -> str:
+        return "PartnerAccountId" if self.kind == "standard" else self.opportunity_field
+
+    def lead_relationship(self) -> str:
+        """The relationship path a Lead formula uses to reach the partner account."""
+        return "PartnerAccount" if self.kind == "standard" else self.lead_field[:-3] + "__r"
+
+
+class LeadFields(SpecNode):
+    """Registration fields prm adds to Lead (names and labels overridable)."""
+
+    amount: FieldSpec = FieldSpec(**_f("Deal_Amount__c", "Deal Amount",
+                                       "Expected deal value; Lead has no Amount, thresholds read this."))
+    close_date: FieldSpec = FieldSpec(**_f("Expected_Close_Date__c", "Expected Close Date",
+                                           "When the partner expects to close the deal."))
+    status: PicklistFieldSpec = PicklistFieldSpec(
+        **_f("Registration_Status__c", "Registration Status", "Where the deal registration is in its lifecycle."),
+        values=DEFAULT_STATUSES, default="Draft")
+    tier: FieldSpec = FieldSpec(**_f("Registration_Partner_Tier__c", "Partner Tier",
+                                     "The registering partner's tier (formula from the partner account)."))
+    expires_on: FieldSpec = FieldSpec(**_f("Registration_Expires_On__c", "Registration Expires On",
+                                           "Approved registrations expire on this date unless converted."))
+    rejection_reason: FieldSpec = FieldSpec(**_f("Registration_Rejection_Reason__c", "Rejection Reason",
+                                                 "Why the channel team rejected the registration (sent to the partner)."))
+    email_domain: FieldSpec = FieldSpec(**_f("Email_Domain__c", "Email Domain",
+                                             "Domain of the lead's email, stamped by a flow for duplicate matching."))
+
+    def all_fields(self) -> list[FieldSpec]:
+        return [self.amount, self.close_date, self.status, self.tier, self.expires_on,
+                self.rejection_reason, self.email_domain]
+
+
+class QueueMembers(SpecNode):
+    groups: list[ApiName] = []
+    """Public groups whose members work the queue (preferred: membership is data)."""
+    roles: list[ApiName] = []
+    """Roles whose holders work the queue."""
+
+
+class QueueSpec(SpecNode):
+    """A queue prm generates (approvers, list-view owners)."""
+
+    name: ApiName
+    """Developer name, e.g. 'Channel_Managers'."""
+    label: NonEmptyStr
+    email: str = ""
+    """Shared inbox notified of new requests (optional)."""
+    members: QueueMembers = QueueMembers()
+    """Named users are not offered: they break across orgs (use groups or roles)."""
+
+
+class Conversion(SpecNode):
+    on_approval: bool = True
+    """Convert the Lead to an Opportunity as soon as the registration is approved."""
+    converted_status: NonEmptyStr = "Closed - Converted"
+    """A Lead Status value marked 'Converted' in the org (conversion needs one)."""
+    create_opportunity: bool = True
+
+
+class Expiry(SpecNode):
+    days: int = Field(default=90, ge=1, le=730)
+    """Days an approved registration protects the partner before it expires unless converted."""
+
+
+class MatchField(SpecNode):
+    field: ApiName
+    """Lead field to compare, e.g. 'Company' or 'Email_Domain__c'."""
+    method: Literal["exact", "company_name", "first_name", "last_name", "phone", "city", "street", "zip",
+                    "title"] = "exact"
+    """Matching method: exact, or the platform's fuzzy method for that kind of field."""
+    blank_matches: bool = False
+    """Two blank values count as a match."""
+
+
+class MatchingRuleSpec(SpecNode):
+    name: ApiName = "Deal_Reg_Company_Domain"
+    label: NonEmptyStr = "Deal Registration: Company and Email Domain"
+    fields: list[MatchField] = Field(default_factory=lambda: [
+        MatchField(field="Company", method="company_name"), MatchField(field="Email_Domain__c")])
+    """Fields that must all match (at most 10)."""
+
+
+class DuplicateRuleSpec(SpecNode):
+    name: ApiName = "Deal_Reg_Channel_Conflict"
+    label: NonEmptyStr = "Deal Registration Channel Conflict"
+    action: Literal["block", "alert"] = "block"
+    """What a partner user saving a duplicate registration gets: blocked, or an alert."""
+    alert_text: NonEmptyStr = "This deal is already registered. Contact your channel manager."
+    matching_rules: list[ApiName] = []
+    """Matching rules it uses (at most 3); default: every matching rule of the section.
+    The rule applies when a partner user saves a Lead."""
+
+
+class Duplicates(SpecNode):
+    matching_rules: list[MatchingRuleSpec] = Field(default_factory=lambda: [MatchingRuleSpec()])
+    duplicate_rules: list[DuplicateRuleSpec] = Field(default_factory=lambda: [DuplicateRuleSpec()])
+
+
+class Notifications(SpecNode):
+    folder: ApiName = "PRM_Deal_Registration"
+    """Email template folder prm generates."""
+    sender_note: str = ""
+    """A line appended to every partner-facing email (e.g. who to contact)."""
+
+
+class ListViews(SpecNode):
+    shared_to_groups: list[ApiName] = []
+    """Public groups that see the channel managers' list views (empty: all internal users)."""
+    expiring_within_days: int = Field(default=14, ge=1, le=90)
+    """The 'expiring soon' view shows approved registrations expiring within this many days."""
+
+
+class DealRegistration(SpecNode):
+    """Lead-based deal registration with tier-routed approval."""
+
+    partner_lookup: PartnerLookup
+    """Standard PartnerAccountId or a custom lookup: choose explicitly."""
+    fields: LeadFields = LeadFields()
+    queues: list[QueueSpec] = []
+    """Queues to generate (e.g. Channel_Managers); approvers may also name org queues."""
+    approval: ApprovalRouting
+    """Routes per tier: auto-approval thresholds and approval chains (see the README)."""
+    conversion: Conversion = Conversion()
+    expiry: Expiry = Expiry()
+    duplicates: Duplicates = Duplicates()
+    notifications: Notifications = Notifications()
+    list_views: ListViews = ListViews()
+
+    @staticmethod
+    def status_value(role: str) -> str:
+        """The status value playing a lifecycle role; the status field must offer all six
+        (PRM-V123) because the generated automation sets and filters on them."""
+        return DEFAULT_STATUSES[STATUS_ROLES.index(role)]
