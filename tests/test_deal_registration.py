@@ -32,6 +32,7 @@ def test_every_entitled_tier_has_a_process_and_bronze_none(northwind) -> None:
     rule = northwind["ValidationRule:Lead.Deal_Reg_Tier_Entitled"].body["errorConditionFormula"]
     assert 'CASE(Registration_Partner_Tier__c, "Gold", 1, "Silver", 1, 0) = 0' in rule
     assert "Bronze" not in rule
+    assert "OR(ISNEW(), ISCHANGED(Registration_Status__c))" in rule  # created directly as Submitted too
 
 
 def test_gold_auto_approves_below_50k_and_vp_signs_above_250k(northwind) -> None:
@@ -72,6 +73,9 @@ def test_approval_sets_expiry_and_converts_keeping_the_partner(northwind, custom
     assert expiry["formula"] == "TODAY() + 90"
     flow = northwind["Flow:Deal_Registration_Lifecycle"].body
     assert [a["actionType"] for a in flow["actionCalls"]] == ["submit", "apex"]
+    assert flow["start"]["recordTriggerType"] == "CreateAndUpdate"
+    assert flow["formulas"][0]["expression"] == \
+        'ISPICKVAL({!$Record.Registration_Status__c}, "Submitted") && (ISNEW() || ISCHANGED({!$Record.Registration_Status__c}))'
     apex = northwind["ApexClass:DealRegistrationConverter"].content.decode()
     assert "o.PartnerAccountId = l.PartnerAccountId;" in apex
     assert "@InvocableMethod" in apex and "Database.convertLead" in apex
@@ -154,3 +158,9 @@ def test_retired_versions_still_need_what_they_name(tmp_path: Path) -> None:
     assert all(d.ref and d.ref.file.endswith("prm.lock.json") for d in retired)
     (specs / "prm.lock.json").unlink()
     assert api.validate(specs, TODAY).ok
+
+
+def test_committed_lock_is_current(monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = api.build(Path("specs"), Path("force-app"), Path("build/mdapi"), check=True, today=TODAY)
+    assert not result.compiled.lock_stale, "specs/prm.lock.json is stale: run `prm build` and commit it"

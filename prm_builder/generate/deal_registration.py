@@ -176,7 +176,9 @@ def _notifications(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Componen
 def _validation_rules(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Component]:
     status = dr.fields.status.api_name
     submitted = f.formula_string(dr.status_value("submitted"))
-    becomes_submitted = f"AND(ISCHANGED({status}), ISPICKVAL({status}, {submitted}))"
+    # ISNEW too: a partner may create a registration directly as Submitted (ISCHANGED is
+    # false on insert, which would let it skip these checks).
+    becomes_submitted = f"AND(OR(ISNEW(), ISCHANGED({status})), ISPICKVAL({status}, {submitted}))"
     entitled = ", ".join(f"{f.formula_string(t.developer_name)}, 1" for t in entitled_tiers(spec))
     tier = dr.fields.tier.api_name
     rules = [
@@ -190,7 +192,7 @@ def _validation_rules(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Compo
          f"Enter the {dr.fields.amount.label}, the {dr.fields.close_date.label} and the partner account before submitting.",
          "A registration needs an amount (thresholds), a close date and a partner account."),
         ("Deal_Reg_Resubmit_From",
-         f"AND({becomes_submitted}, NOT(OR(" + ", ".join(
+         f"AND(NOT(ISNEW()), ISCHANGED({status}), ISPICKVAL({status}, {submitted}), NOT(OR(" + ", ".join(
              f"ISPICKVAL(PRIORVALUE({status}), {f.formula_string(dr.status_value(r))})"
              for r in ("draft", "rejected", "expired")) + ")))",
          "Only draft, rejected or expired registrations can be submitted.",
