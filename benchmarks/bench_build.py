@@ -51,6 +51,16 @@ def synthetic_program(folder: Path, tiers: int) -> None:
         {**template, "name": f"Deal_Reg_Tier_{t['rank']:02d}", "label": f"Deal Registration {t['name']}",
          "tiers": [t["name"]]} for t in tier_list]
     (folder / "deal_registration.yml").write_text(yaml.safe_dump(deal_reg, sort_keys=False))
+    # The example's lead distribution names Gold/Silver: route to the synthetic tiers instead
+    # (five territories: one push queue per tier x territory, the pool, the SLA while its flow
+    # formulas fit the platform's 3,900 characters).
+    lead = {"territories": [{"name": f"Region {i}", "values": [f"Country {i}"]} for i in range(1, 6)],
+            "push": {},
+            # Lead allows 50 criteria sharing rules (one per pool tier): the top 40 tiers share the pool.
+            "pool": {"tiers": [t["name"] for t in tier_list[-40:]]}}
+    if tiers * 5 <= 40:
+        lead["sla"] = {"accept_within_hours": 48, "on_expiry": "next_queue"}
+    (folder / "lead_distribution.yml").write_text(yaml.safe_dump({"lead_distribution": lead}, sort_keys=False))
 
 
 def best(fn, repeat: int) -> tuple[float, object]:

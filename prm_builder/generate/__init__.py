@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from prm_builder.errors import Diagnostic, PrmInternalError
-from prm_builder.generate import account, deal_registration, tiers
+from prm_builder.generate import account, deal_registration, lead_distribution, tiers
 from prm_builder.generate.approvals import ApprovalLock, apply_versions
 from prm_builder.generate.component import Component
 from prm_builder.generate.references import check_references
@@ -22,7 +22,8 @@ from prm_builder.model.root import ProgramSpec
 
 Generator = Callable[[ProgramSpec], Iterable[Component]]
 
-GENERATORS: list[Generator] = [tiers.generate, account.generate, deal_registration.generate]
+GENERATORS: list[Generator] = [tiers.generate, account.generate, deal_registration.generate,
+                               lead_distribution.generate]
 
 
 @dataclass

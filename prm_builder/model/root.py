@@ -10,6 +10,7 @@ from prm_builder.model.account import PartnerAccountModel
 from prm_builder.model.base import SpecNode
 from prm_builder.model.deal_registration import DealRegistration
 from prm_builder.model.decisions import OpenDecision
+from prm_builder.model.lead_distribution import LeadDistribution
 from prm_builder.model.org import OrgInventory
 from prm_builder.model.program import Program
 from prm_builder.model.tiers import Tier
@@ -30,6 +31,8 @@ class ProgramSpec(SpecNode):
     """Things the metadata refers to that already live in the org."""
     deal_registration: DealRegistration | None = None
     """Lead-based deal registration with tier-routed approval (optional)."""
+    lead_distribution: LeadDistribution | None = None
+    """How inbound leads reach partners: push queues and assignment rule, pull pool, SLA."""
 
     def tiers_by_rank(self) -> list:
         return sorted(self.tiers, key=lambda t: t.rank)

@@ -3,6 +3,7 @@
 from prm_builder.validate.registry import RULES, ValidationContext, rule, run_rules
 
 # Importing the rule modules registers their rules.
-from prm_builder.validate import rules_program, rules_tiers, rules_account, rules_deal_registration  # noqa: E402,F401
+from prm_builder.validate import (  # noqa: E402,F401
+    rules_account, rules_deal_registration, rules_lead_distribution, rules_program, rules_tiers)
 
 __all__ = ["RULES", "ValidationContext", "rule", "run_rules"]
