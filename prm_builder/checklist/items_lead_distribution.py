@@ -52,11 +52,17 @@ def queue_or_pool(ctx: CheckContext) -> Outcome:
     if blocked:
         return blocked
     pool_queue = ld.pool.queue if ld.pool is not None else None
-    queues = [c for c in ctx.components if c.type == "Queue" and c.full_name != pool_queue]
-    evidence = [f"queue {c.full_name}: {c.body.get('name')}" for c in queues]
+    # Push queues are what the Lead assignment rule assigns to (other features generate
+    # queues too, e.g. deal registration's approvers); the pool is counted separately.
+    rule_files = [c for c in ctx.components if c.type == "AssignmentRules" and c.full_name == "Lead"]
+    targets = {entry.get("assignedTo") for c in rule_files for rule in c.body.get("assignmentRule") or []
+               for entry in rule.get("ruleEntry") or []} - {pool_queue}
+    labels = {c.full_name: c.body.get("name") for c in ctx.components if c.type == "Queue"}
+    queues = sorted(q for q in targets if q)
+    evidence = [f"queue {q}: {labels.get(q) or 'in the org'}" for q in queues]
     problems = []
     if ld.push is not None:
-        if not any(c.type == "AssignmentRules" and c.full_name == "Lead" for c in ctx.components):
+        if not rule_files:
             problems.append("push has no Lead assignment rule")
         if not queues:
             problems.append("push has no queues")
