@@ -39,8 +39,10 @@ def synthetic_program(folder: Path, tiers: int) -> None:
         tier_list.append({
             "name": f"Tier {rank:02d}", "rank": rank, "description": f"Synthetic tier {rank}",
             "qualification": {"annual_revenue": rank * 10000, "certifications": rank},
-            "features": {"deal_registration": True, "lead_pool": True, "mdf": True, "co_marketing": True,
-                         "lead_distribution": True},
+            # co-marketing on the top 50 tiers only: one content sharing rule per tier, and the
+            # platform allows 50 criteria-based rules per object (PRM-V040)
+            "features": {"deal_registration": True, "lead_pool": True, "mdf": True,
+                         "co_marketing": rank > tiers - 50, "lead_distribution": True},
             "mdf": {"annual_allocation": rank * 1000},
         })
     (folder / "tiers.yml").write_text(yaml.safe_dump({"tiers": tier_list}, sort_keys=False))
@@ -61,6 +63,28 @@ def synthetic_program(folder: Path, tiers: int) -> None:
     if tiers * 5 <= 40:
         lead["sla"] = {"accept_within_hours": 48, "on_expiry": "next_queue"}
     (folder / "lead_distribution.yml").write_text(yaml.safe_dump({"lead_distribution": lead}, sort_keys=False))
+    _retarget_tier_names(folder, [t["name"] for t in tier_list],
+                         [t["name"] for t in tier_list if t["features"]["co_marketing"]])
+
+
+def _retarget_tier_names(folder: Path, names: list[str], content_names: list[str]) -> None:
+    """Sections that name tiers (MDF approval routes, content categories) point at the
+    synthetic tiers: one route serving every tier; categories spread over the ranks."""
+    mdf_file, content_file = folder / "mdf.yml", folder / "content.yml"
+    if mdf_file.exists():
+        data = yaml.safe_load(mdf_file.read_text())
+        for key in ("request_approval", "claim_approval"):
+            routing = data["mdf"].get(key)
+            if routing:
+                routing["routes"] = [{**routing["routes"][0], "name": f"{key.split('_')[0].title()}_All",
+                                      "tiers": names}]
+        mdf_file.write_text(yaml.safe_dump(data, sort_keys=False))
+    if content_file.exists():
+        data = yaml.safe_load(content_file.read_text())
+        categories = data["content"]["categories"]
+        for i, category in enumerate(categories):
+            category["tiers"] = [content_names[i * len(content_names) // len(categories)]]
+        content_file.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
 def best(fn, repeat: int) -> tuple[float, object]:

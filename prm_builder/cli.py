@@ -93,6 +93,66 @@ def build(
     raise typer.Exit(1 if check and result.stale else 0)
 
 
+OrgOpt = typer.Option(..., "--org", help="CumulusCI org name (cci org list).")
+RecordDirOpt = typer.Option(Path(".prm/deploys"), "--record-dir", help="Folder of per-org deploy records.")
+
+
+@app.command()
+def plan(
+    org: str = OrgOpt,
+    specs: Path = SpecsOpt,
+    record_dir: Path = RecordDirOpt,
+    allow_destructive: bool = typer.Option(False, "--allow-destructive", help="Show removals as deletions."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """What a deploy to ORG would add, change and remove, by deploy step (no org connection)."""
+    from prm_builder.deploy.render import plan_text
+    from prm_builder.deploy.runner import plan_for
+
+    compiled = api.compile_program(specs)
+    the_plan, _ = plan_for(compiled.components, org, record_dir=record_dir)
+    _emit(as_json, the_plan.to_json(), plan_text(the_plan, allow_destructive=allow_destructive))
+
+
+@app.command()
+def deploy(
+    org: str = OrgOpt,
+    specs: Path = SpecsOpt,
+    check_only: bool = typer.Option(False, "--check-only", help="Validate only; nothing is saved in the org."),
+    test_level: Optional[str] = typer.Option(None, "--test-level", help="NoTestRun | RunLocalTests | RunSpecifiedTests."),
+    tests: Optional[str] = typer.Option(None, "--tests", help="Comma-separated test classes (RunSpecifiedTests)."),
+    allow_destructive: bool = typer.Option(False, "--allow-destructive", help="Delete components removed from the specs."),
+    full: bool = typer.Option(False, "--full", help="Ignore the deploy record: send every component."),
+    skip_validation: bool = typer.Option(False, "--skip-validation",
+                                         help="Production: deploy without a prior check-only RunLocalTests validation."),
+    record_dir: Path = RecordDirOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Build and deploy to ORG in dependency order: runs cumulusci.yml's prm_deploy flow
+    (prm_validate with --check-only), exactly as `cci flow run` would."""
+    from prm_builder.deploy.flow import run_flow
+    from prm_builder.deploy.runner import DeployOptions
+
+    DeployOptions(org, test_level=test_level,  # type: ignore[arg-type]
+                  specified_tests=[t for t in (tests or "").split(",") if t]).check()
+    step_options: dict[str, object] = {
+        "specs": str(specs), "allow_destructive": allow_destructive, "full": full,
+        "skip_validation": skip_validation, "record_dir": str(record_dir)}
+    if test_level:
+        step_options["test_level"] = test_level
+    if tests:
+        step_options["specified_tests"] = tests
+    if check_only:
+        step_options["check_only"] = True
+    flow = "prm_validate" if check_only else "prm_deploy"
+    options = {"prm_build": {"specs": str(specs)}, "prm_check": {"specs": str(specs)},
+               "prm_deploy_steps": step_options}
+    outcome = run_flow(flow, org, options, quiet=as_json)
+    if as_json:
+        typer.echo(json.dumps({"ok": outcome.ok, "report": outcome.report}, indent=2, sort_keys=True))
+    raise typer.Exit(0 if outcome.ok else 1)
+
+
 @app.command()
 def check(
     specs: Path = SpecsOpt,

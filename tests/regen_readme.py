@@ -13,6 +13,7 @@ from typing import Callable
 from tests.conftest import ROOT
 
 README = ROOT / "README.md"
+RUNBOOK = ROOT / "docs" / "RUNBOOK.md"
 
 
 def _rules() -> str:
@@ -23,6 +24,12 @@ def _rules() -> str:
 
 def _checklist() -> str:
     from prm_builder.checklist.registry import markdown_table
+
+    return markdown_table()
+
+
+def _hints() -> str:
+    from prm_builder.deploy.hints import markdown_table
 
     return markdown_table()
 
@@ -63,20 +70,23 @@ def _check_org_example() -> str:
 GENERATED: dict[str, Callable[[], str]] = {"prm-rules": _rules, "prm-checklist": _checklist,
                                            "prm-check-example": _check_example,
                                            "prm-check-org-example": _check_org_example}
+#: the deploy runbook's generated tables
+RUNBOOK_GENERATED: dict[str, Callable[[], str]] = {"prm-hints": _hints}
 
 
-def render(text: str) -> str:
-    for name, produce in GENERATED.items():
+def render(text: str, generated: dict[str, Callable[[], str]] | None = None) -> str:
+    for name, produce in (GENERATED if generated is None else generated).items():
         pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
         if not pattern.search(text):
-            raise SystemExit(f"README.md has no {name} markers")
+            raise SystemExit(f"no {name} markers")
         text = pattern.sub(lambda m: m.group(1) + produce() + m.group(2), text)
     return text
 
 
 def main() -> int:
     README.write_text(render(README.read_text()))
-    print("README.md tables refreshed")
+    RUNBOOK.write_text(render(RUNBOOK.read_text(), RUNBOOK_GENERATED))
+    print("README.md and docs/RUNBOOK.md tables refreshed")
     return 0
 
 

@@ -221,7 +221,7 @@ def test_pool_is_shared_only_with_eligible_tiers_cumulatively() -> None:
 def test_pool_rules_merge_with_other_features_lead_sharing_rules(northwind) -> None:
     other = criteria_rule("Lead", "Deal_Reg_Share", label="Deal Registrations", group="PRM_Tier_Gold",
                           criteria=[("LeadSource", "equals", "Partner")], source=None, purpose="test")
-    pool_rules = [c for c in northwind.values() if c.type == "SharingRules"]
+    pool_rules = [c for c in northwind.values() if c.key == "SharingRules:Lead"]
     # Re-split the merged pool rules into fragments, add the other feature's, merge again.
     fragments = [criteria_rule("Lead", r["fullName"], label=r["label"], group=r["sharedTo"]["group"],
                                criteria=[(i["field"], i["operation"], i["value"]) for i in r["criteriaItems"]],

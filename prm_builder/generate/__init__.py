@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from prm_builder.errors import Diagnostic, PrmInternalError
-from prm_builder.generate import account, deal_registration, lead_distribution, tiers
+from prm_builder.generate import (account, content, deal_registration, lead_distribution, mdf, mdf_approvals,
+                                   mdf_standard, tiers)
 from prm_builder.generate.approvals import ApprovalLock, apply_versions
 from prm_builder.generate.component import Component
 from prm_builder.generate.references import check_references
@@ -23,7 +24,8 @@ from prm_builder.model.root import ProgramSpec
 Generator = Callable[[ProgramSpec], Iterable[Component]]
 
 GENERATORS: list[Generator] = [tiers.generate, account.generate, deal_registration.generate,
-                               lead_distribution.generate]
+                               lead_distribution.generate, mdf.generate, mdf_standard.generate,
+                               mdf_approvals.generate, content.generate]
 
 
 @dataclass

@@ -36,7 +36,15 @@ STANDARD_RELATIONSHIPS: dict[tuple[str, str], str] = {
     ("Opportunity", "Account"): "Account", ("Opportunity", "PartnerAccount"): "Account",
     ("Opportunity", "Owner"): "User", ("User", "Account"): "Account", ("User", "Contact"): "Contact",
     ("Contact", "Account"): "Account",
+    # Standard MDF objects (PRM): their fields must be declared under org.fields.
+    ("PartnerFundAllocation", "Budget"): "PartnerMarketingBudget",
+    ("PartnerFundRequest", "Allocation"): "PartnerFundAllocation",
+    ("PartnerFundRequest", "Budget"): "PartnerMarketingBudget",
+    ("PartnerFundClaim", "Request"): "PartnerFundRequest",
+    ("PartnerFundClaim", "Allocation"): "PartnerFundAllocation",
 }
+#: Objects that exist only when PRM is enabled (for the hint of PRM-V030).
+PRM_OBJECTS = {"PartnerMarketingBudget", "PartnerFundAllocation", "PartnerFundRequest", "PartnerFundClaim"}
 #: Standard fields that exist only when a feature is on: they must be declared in org.fields.
 FEATURE_FIELDS = {"Lead.PartnerAccountId", "Opportunity.PartnerAccountId"}
 FORMULA_KEYS = {"formula", "errorConditionFormula", "booleanFilter_formula"}
@@ -105,9 +113,11 @@ def check_references(spec: ProgramSpec, components: Iterable[Component],
     fields = {c.full_name for c in components if c.type == "CustomField"}
     _CUSTOM_LOOKUPS.clear()
     for c in components:
-        if c.type == "CustomField" and c.body.get("referenceTo") and c.body.get("relationshipName"):
-            obj = _formula_object(c)
-            _CUSTOM_LOOKUPS[(obj, c.body["relationshipName"] + "__r")] = c.body["referenceTo"]
+        if c.type == "CustomField" and c.body.get("referenceTo") and c.full_name.endswith("__c"):
+            # A formula walks a custom lookup by the field's name with __r ('Budget__c' ->
+            # 'Budget__r.X__c'); relationshipName is the parent's name for the child list.
+            obj, _, field_name = c.full_name.partition(".")
+            _CUSTOM_LOOKUPS[(obj, field_name.removesuffix("__c") + "__r")] = c.body["referenceTo"]
     org = spec.org
     declared = ({f"CustomField:{x}" for x in org.fields} | {f"Queue:{x}" for x in org.queues}
                 | {f"Group:{x}" for x in org.groups} | {f"User:{x}" for x in org.users}
@@ -147,6 +157,9 @@ def _is_standard(ref: str) -> bool:
 def _hint(kind: str, name: str) -> str:
     section = {"CustomField": "fields", "Queue": "queues", "Group": "groups", "User": "users",
                "Role": "roles", "EmailTemplate": "email_templates"}.get(kind)
+    if kind == "CustomField" and name.partition(".")[0] in PRM_OBJECTS:
+        return (f"{name} exists only when PRM is enabled: list it under org.fields so "
+                "`prm check --org` verifies it")
     if name in FEATURE_FIELDS:
         return (f"{name} exists only when partner features (PRM) are on: list it under org.fields "
                 "so `prm check --org` verifies it")

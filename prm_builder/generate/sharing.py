@@ -12,10 +12,14 @@ deploy step (after org-wide defaults exist; one sharing deploy at a time).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from prm_builder.errors import Diagnostic, Severity, SourceRef
 from prm_builder.generate.component import Component
+
+if TYPE_CHECKING:  # the model imports nothing from generate; keep it that way at runtime too
+    from prm_builder.model.root import ProgramSpec
+    from prm_builder.model.tiers import Tier
 
 CRITERIA_RULES_MAX = 50
 ALL_RULES_MAX = 300
@@ -100,3 +104,14 @@ def _limits(obj: str, rules: list[Component]) -> list[Diagnostic]:
                                   tuple(x for x in [names[r.full_name.lower()].source] if x)))
         names[r.full_name.lower()] = r
     return out
+
+
+def tier_sees(spec: "ProgramSpec", viewer: "Tier", granted: Iterable[str]) -> bool:
+    """Whether `viewer` sees what is granted to the named tiers. With sharing.tier_inheritance
+    (the default) a higher tier sees everything a lower one sees ("Gold sees everything Silver
+    sees"), so rules for the higher tier include the lower tier's grants; off, only grants
+    naming the tier itself count. Unknown names are reported by validation and ignored here."""
+    tiers = [t for t in (spec.tier(name) for name in granted) if t is not None]
+    if spec.sharing.tier_inheritance:
+        return any(viewer.rank >= t.rank for t in tiers)
+    return any(t.developer_name == viewer.developer_name for t in tiers)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from prm_builder.model.account import PartnerAccountModel
 from prm_builder.model.base import SpecNode
+from prm_builder.model.content import ContentSpec
 from prm_builder.model.deal_registration import DealRegistration
 from prm_builder.model.decisions import OpenDecision
 from prm_builder.model.lead_distribution import LeadDistribution
+from prm_builder.model.mdf import MdfSpec
 from prm_builder.model.org import OrgInventory
 from prm_builder.model.program import Program
+from prm_builder.model.sharing import SharingSpec
 from prm_builder.model.tiers import Tier
 
 
@@ -29,6 +32,12 @@ class ProgramSpec(SpecNode):
     """Questions the requirements review has not settled yet."""
     org: OrgInventory = OrgInventory()
     """Things the metadata refers to that already live in the org."""
+    mdf: MdfSpec | None = None
+    """Market development funds: budgets, requests, claims (off when absent)."""
+    content: ContentSpec | None = None
+    """Co-marketing content categories and the tiers entitled to each (off when absent)."""
+    sharing: SharingSpec = SharingSpec()
+    """Org-wide defaults of prm's objects and tier inheritance of visibility."""
     deal_registration: DealRegistration | None = None
     """Lead-based deal registration with tier-routed approval (optional)."""
     lead_distribution: LeadDistribution | None = None

@@ -1,0 +1,68 @@
+"""The deploy order. Components name their step (`Component.deploy_step`); this table
+says in which order the steps run and why. A step the table does not know is a bug in a
+generator (exit 2), never guessed: a wrong order is exactly what breaks deploys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from prm_builder.errors import PrmInternalError
+from prm_builder.generate.component import Component
+
+
+@dataclass(frozen=True)
+class DeployStep:
+    name: str
+    reason: str
+    """Why this step comes where it does (printed by `prm plan`, listed in the runbook)."""
+    activate_duplicate_rules: bool = False
+    """After deploying, switch the step's DuplicateRules on (CumulusCI's set_duplicate_rule_status)."""
+    serial_retry: bool = False
+    """The org locks this step's types while it recalculates: 'retry-step' remedies apply."""
+
+
+STEPS: tuple[DeployStep, ...] = (
+    DeployStep(
+        "metadata",
+        "objects and their org-wide defaults, fields, global value sets, groups, queues, templates, "
+        "matching rules and inactive duplicate rules: everything later steps point to must exist first",
+    ),
+    DeployStep(
+        "sharing",
+        "sharing rules need the org-wide default (Private/Read) committed and their target groups "
+        "present; one SharingRules file per object, deployed alone because the org refuses two "
+        "sharing operations at once",
+        serial_retry=True,
+    ),
+    DeployStep(
+        "activate-duplicate-rules",
+        "a duplicate rule can only be activated once its matching rules are active, and matching-rule "
+        "activation is asynchronous: deploy the rules inactive, then switch them on last",
+        activate_duplicate_rules=True,
+    ),
+)
+
+STEP_NAMES: tuple[str, ...] = tuple(s.name for s in STEPS)
+
+
+def step(name: str) -> DeployStep:
+    for s in STEPS:
+        if s.name == name:
+            return s
+    raise PrmInternalError(f"unknown deploy step '{name}': add it to prm_builder/deploy/steps.py "
+                           f"(known: {', '.join(STEP_NAMES)})")
+
+
+def group_by_step(components: Iterable[Component]) -> list[tuple[DeployStep, list[Component]]]:
+    """Components grouped by step, steps in deploy order, empty steps left out."""
+    groups: dict[str, list[Component]] = {}
+    for c in components:
+        step(c.deploy_step)  # fail loudly on an unknown step
+        groups.setdefault(c.deploy_step, []).append(c)
+    return [(s, sorted(groups[s.name], key=lambda c: c.key)) for s in STEPS if s.name in groups]
+
+
+def order_names(names: Sequence[str]) -> list[str]:
+    """Step names in deploy order (unknown names raise)."""
+    return sorted(set(names), key=lambda n: STEP_NAMES.index(step(n).name))
