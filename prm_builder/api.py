@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prm_builder.errors import Diagnostic, PrmInternalError, PrmUserError, has_errors, sort_diagnostics
 from prm_builder.generate import generate
@@ -19,6 +19,10 @@ from prm_builder.spec.loader import load_specs
 from prm_builder.validate import ValidationContext, run_rules
 from prm_builder.write.atomic import TreeChanges, diff_tree, write_tree
 from prm_builder.write.render import Files, mdapi_files, source_files
+
+if TYPE_CHECKING:
+    from prm_builder.checklist.report import ChecklistReport
+    from prm_builder.org.connection import OrgConnection
 
 DEFAULT_SPECS = Path("specs")
 DEFAULT_OUT = Path("force-app")
@@ -169,3 +173,19 @@ def json_schema() -> dict[str, Any]:
     schema.pop("required", None)  # a program is split across files; each holds some sections
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://prm-builder.dev/schema/prm-spec.json", **schema}
+
+
+def check(specs_dir: Path = DEFAULT_SPECS, *, org: "OrgConnection | None" = None,
+          today: dt.date | None = None) -> "ChecklistReport":
+    """The requirements review checklist: every static item, plus the live items when an
+    org is given. Specs with semantic errors still get a report (item C00 fails); specs
+    that do not parse raise PrmUserError with the diagnostics. Org failures that stop the
+    run (expired session, network) raise prm_builder.org.OrgUnavailable (exit 1)."""
+    from prm_builder.checklist import run_checklist
+
+    day = today or dt.date.today()
+    result = validate(specs_dir, day)
+    if result.spec is None:
+        raise PrmUserError(f"{len(result.errors)} error(s) in the specs; the checklist needs specs that parse",
+                           result.diagnostics)
+    return run_checklist(result, specs_dir=str(specs_dir), today=day, org=org)
