@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prm_builder.errors import Diagnostic, PrmInternalError, PrmUserError, has_errors, sort_diagnostics
 from prm_builder.generate import generate
@@ -19,6 +19,10 @@ from prm_builder.spec.loader import load_specs
 from prm_builder.validate import ValidationContext, run_rules
 from prm_builder.write.atomic import TreeChanges, diff_tree, write_tree
 from prm_builder.write.render import Files, mdapi_files, source_files
+
+if TYPE_CHECKING:
+    from prm_builder.checklist.report import ChecklistReport
+    from prm_builder.org.connection import OrgConnection
 
 DEFAULT_SPECS = Path("specs")
 DEFAULT_OUT = Path("force-app")
@@ -183,17 +187,15 @@ class DocsResult:
 
 
 def _default_checklist(specs_dir: Path, today: dt.date) -> Any:
-    """The review checklist via issue 6's `check()`, when this installation has it."""
-    check = globals().get("check")
-    return check(specs_dir, today=today) if callable(check) else None
+    """The static review checklist (`prm check` without an org), judged as of `today`."""
+    return check(specs_dir, today=today)
 
 
 def _deploy_hints() -> list[dict[str, Any]]:
-    try:
-        from prm_builder.deploy.hints import load_hints  # type: ignore[import-not-found]
-    except ImportError:
-        return []
-    return [h if isinstance(h, dict) else dict(vars(h)) for h in load_hints()]
+    """`prm deploy`'s known-error hints, as plain data for the runbook."""
+    from prm_builder.deploy.hints import load_hints
+
+    return [dict(vars(h)) for h in load_hints()]
 
 
 def _check_docs_out(out_dir: Path, specs_dir: Path) -> None:
@@ -209,7 +211,7 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
     """Generate the handoff documentation package (HTML + Markdown + SVG) into out_dir.
 
     `checklist(specs_dir, as_of_date)` returns the checklist report or None; the
-    default calls `check()` when this installation has it.
+    default runs the static checklist (`check()`).
     """
     from prm_builder.docs.context import DocContext
     from prm_builder.docs.origin import origin_of
@@ -227,3 +229,19 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
     sections, files = package_files(ctx)
     changes = write_tree(out_dir, files)
     return DocsResult(files, changes, [s.id for s in sections], origin.as_of)
+
+
+def check(specs_dir: Path = DEFAULT_SPECS, *, org: "OrgConnection | None" = None,
+          today: dt.date | None = None) -> "ChecklistReport":
+    """The requirements review checklist: every static item, plus the live items when an
+    org is given. Specs with semantic errors still get a report (item C00 fails); specs
+    that do not parse raise PrmUserError with the diagnostics. Org failures that stop the
+    run (expired session, network) raise prm_builder.org.OrgUnavailable (exit 1)."""
+    from prm_builder.checklist import run_checklist
+
+    day = today or dt.date.today()
+    result = validate(specs_dir, day)
+    if result.spec is None:
+        raise PrmUserError(f"{len(result.errors)} error(s) in the specs; the checklist needs specs that parse",
+                           result.diagnostics)
+    return run_checklist(result, specs_dir=str(specs_dir), today=day, org=org)

@@ -176,6 +176,34 @@ def docs(
 
 
 @app.command()
+def check(
+    specs: Path = SpecsOpt,
+    org: Optional[str] = typer.Option(None, "--org", help="Also check this CumulusCI org (`cci org list`)."),
+    org_from_env: bool = typer.Option(False, "--org-from-env",
+                                      help="Also check the org given by SF_INSTANCE_URL and SF_ACCESS_TOKEN."),
+    as_json: bool = JsonOpt,
+    junit: Optional[Path] = typer.Option(None, "--junit", help="Also write a JUnit XML report to this file."),
+    today: Optional[str] = TodayOpt,
+) -> None:
+    """Run the requirements review checklist; with --org also check the live org. Exit 1 when an item fails."""
+    from prm_builder.checklist.render import junit_xml
+
+    if org and org_from_env:
+        raise PrmUserError("use either --org NAME or --org-from-env, not both")
+    connection = None
+    if org or org_from_env:
+        from prm_builder.org import connection as org_connection
+
+        connection = org_connection.from_cumulusci(org) if org else org_connection.from_env()
+    report = api.check(specs, org=connection, today=_today(today))
+    if junit is not None:
+        junit.parent.mkdir(parents=True, exist_ok=True)
+        junit.write_bytes(junit_xml(report))
+    _emit(as_json, report.to_json(), report.format())
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
     """Print the JSON Schema of spec files (for the YAML language server in editors)."""
     text = json.dumps(api.json_schema(), indent=2, sort_keys=True) + "\n"

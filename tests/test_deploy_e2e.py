@@ -53,42 +53,38 @@ def checklist_calls(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return calls
 
 
-def mock_whole_deploy() -> tuple[list, list]:
-    """The example program's deploy: metadata step, sharing step, duplicate-rule step, then the activation
-    (CumulusCI retrieves the rules and deploys them back active). Returns both steps' components."""
+def mock_whole_deploy() -> dict[str, list]:
+    """The example program's deploy: one deploy per step, then the activation (CumulusCI
+    retrieves the duplicate rules and deploys them back active). Returns the steps' components."""
+    from prm_builder.deploy.steps import group_by_step
     from prm_builder.write.render import mdapi_files
     from tests.deploy_fixtures import example_components
 
-    comps = example_components()
-    metadata = [c for c in comps if c.deploy_step == "metadata"]
-    dupes = [c for c in comps if c.deploy_step == "activate-duplicate-rules"]
-    sharing = [c for c in comps if c.deploy_step == "sharing"]
-    assert dupes, "the example program is expected to have a duplicate rule"
-    assert sharing, "the example program is expected to have sharing rules"
-    mm.success_sequence(total=len(metadata))
-    mm.success_sequence(total=len(sharing))
-    mm.success_sequence(total=len(dupes))
+    steps = {step.name: comps for step, comps in group_by_step(example_components())}
+    assert steps.get("activate-duplicate-rules"), "the example program is expected to have a duplicate rule"
+    for comps in steps.values():
+        mm.success_sequence(total=len(comps))
+    dupes = steps["activate-duplicate-rules"]
     mm.retrieve_sequence({k: v for k, v in mdapi_files(dupes).items() if k != "package.xml"})
     mm.success_sequence(total=len(dupes))
-    return metadata, dupes
+    return steps
 
 
-def assert_whole_deploy(project: Path, metadata: list, dupes: list) -> None:
-    from tests.deploy_fixtures import example_components
-
-    sharing = sorted(c.full_name for c in example_components() if c.deploy_step == "sharing")
+def assert_whole_deploy(project: Path, steps: dict[str, list]) -> None:
     calls = mm.deploy_calls()
-    assert len(calls) == 4
-    first, shared, second, activation = (mm.package_members(mm.sent_zip(c)) for c in calls)
-    assert sum(len(v) for v in first.values()) == len(metadata) and "DuplicateRule" not in first
-    assert "SharingRules" not in first and shared == {"SharingRules": sharing}
-    assert second == activation == {"DuplicateRule": sorted(c.full_name for c in dupes)}
-    rule = next(n for n in mm.sent_zip(calls[3]).namelist() if n.startswith("duplicateRules/"))
-    assert b"<isActive>true</isActive>" in mm.sent_zip(calls[3]).read(rule)
-    assert b"<isActive>false</isActive>" in mm.sent_zip(calls[2]).read(rule)
+    assert len(calls) == len(steps) + 1  # one per step, then the activation
+    sent = [mm.package_members(mm.sent_zip(c)) for c in calls]
+    for members, comps in zip(sent, steps.values()):
+        # by full name: package.xml lists email folders under EmailTemplate, as the Metadata API wants
+        assert sorted(m for ms in members.values() for m in ms) == sorted(c.full_name for c in comps)
+    dupes = steps["activate-duplicate-rules"]
+    assert sent[-1] == {"DuplicateRule": sorted(c.full_name for c in dupes)}
+    rule = next(n for n in mm.sent_zip(calls[-1]).namelist() if n.startswith("duplicateRules/"))
+    assert b"<isActive>true</isActive>" in mm.sent_zip(calls[-1]).read(rule)
+    assert b"<isActive>false</isActive>" in mm.sent_zip(calls[-2]).read(rule)
     assert (project / "force-app" / "main" / "default").is_dir()  # prm_build ran first
     recorded = load_record(project / ".prm" / "deploys", "dev").components
-    assert len(recorded) == len(metadata) + len(sharing) + len(dupes)
+    assert len(recorded) == sum(len(c) for c in steps.values())
 
 
 def _prm(*args: str) -> int:
@@ -101,13 +97,14 @@ def _prm(*args: str) -> int:
 
 @responses.activate
 def test_prm_deploy_runs_the_flow(project: Path, checklist_calls: list, capsys: pytest.CaptureFixture) -> None:
-    metadata, dupes = mock_whole_deploy()
+    steps = mock_whole_deploy()
     assert _prm("deploy", "--org", "dev") == 0
     out = capsys.readouterr().out
-    assert f"step metadata: ok ({len(metadata)} components" in out
-    assert f"step activate-duplicate-rules: ok ({len(dupes)} components" in out
+    for name, comps in steps.items():
+        assert f"step {name}: ok ({len(comps)} components" in out
+    assert out.index("step metadata: ok") < out.index("step activate-duplicate-rules: ok")
     assert "deploy to dev succeeded" in out
-    assert_whole_deploy(project, metadata, dupes)
+    assert_whole_deploy(project, steps)
     assert len(checklist_calls) == 1 and checklist_calls[0] is not None  # against the org
 
     # `prm plan` now has nothing to do.
@@ -120,12 +117,12 @@ def test_cci_flow_run_does_the_same(project: Path, checklist_calls: list) -> Non
     from cumulusci.cli.cci import cli
     from cumulusci.cli.runtime import CliRuntime
 
-    metadata, dupes = mock_whole_deploy()
+    steps = mock_whole_deploy()
     # As cci's main() does: a runtime without keychain, which the command loads itself.
     result = CliRunner().invoke(cli, ["flow", "run", "prm_deploy", "--org", "dev"],
                                 obj=CliRuntime(load_keychain=False), catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert_whole_deploy(project, metadata, dupes)
+    assert_whole_deploy(project, steps)
     assert len(checklist_calls) == 1
 
 

@@ -397,3 +397,16 @@ def test_tier_only_queues_come_after_territory_queues(tmp_path: Path) -> None:
     order = [e["assignedTo"] for e in _entries({c.key: c for c in result.components})]
     assert order == ["PRM_Lead_Pool", "PRM_Leads_Premier_West", "PRM_Leads_Authorized_West", "Premier_Anywhere",
                      "PRM_Leads_Premier_West", "PRM_Lead_Pool"]
+
+
+@pytest.mark.parametrize("inheritance, premier_sees", [(True, "Premier,Authorized"), (False, "Premier")])
+def test_pool_visibility_follows_tier_inheritance(tmp_path: Path, inheritance: bool, premier_sees: str) -> None:
+    specs = _specs(tmp_path, f"""\
+        lead_distribution:
+          pool: {{}}
+        sharing:
+          tier_inheritance: {str(inheritance).lower()}
+        """)
+    rules = _components(specs)["SharingRules:Lead"].body["sharingCriteriaRules"]
+    shared = {r["sharedTo"]["group"]: r["criteriaItems"][0]["value"] for r in rules}
+    assert shared == {"PRM_Tier_Premier": premier_sees, "PRM_Tier_Authorized": "Authorized"}

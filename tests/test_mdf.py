@@ -215,7 +215,7 @@ def test_partners_get_object_and_field_access_but_cannot_edit_decisions(northwin
 def test_custom_model_steps_cannot_name_queues_or_groups(northwind: Path) -> None:
     # requests and claims are master-detail children: no owner, so no queue can hold them
     _edit(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
-          "            approvers: [{queue: Channel_Managers}, {group: Channel_Managers}]")
+          "            approvers: [{queue: Deal_Reg_Review}, {group: Channel_Managers}]")
     assert [d.code for d in api.validate(northwind, TODAY).errors] == ["PRM-V206", "PRM-V206"]
 
 
@@ -224,12 +224,12 @@ def test_standard_model_steps_may_use_the_deal_registration_queue(northwind: Pat
 
     _edit(northwind / "mdf.yml", "  model: custom ", "  model: standard ")
     _edit(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
-          "            approvers: [{queue: Channel_Managers}]")
+          "            approvers: [{queue: Deal_Reg_Review}]")
     _edit(northwind / "org.yml", "  fields:\n", "  fields:\n" + "".join(f"    - {f}\n" for f in REQUIRED_ORG_FIELDS))
     result = api.validate(northwind, TODAY)
     assert result.ok, "\n".join(d.format() for d in result.errors)
-    queue = {c.key: c for c in result.components}["Queue:Channel_Managers"].body
+    queue = {c.key: c for c in result.components}["Queue:Deal_Reg_Review"].body
     assert [o["sobjectType"] for o in queue["queueSobject"]] == ["Lead", "PartnerFundClaim"]
     assert queue.get("name")  # still deal registration's full queue, extended by one object
-    _edit(northwind / "mdf.yml", "{queue: Channel_Managers}", "{queue: Channel_Manager}")
+    _edit(northwind / "mdf.yml", "{queue: Deal_Reg_Review}", "{queue: Deal_Reg_Reviews}")
     assert "PRM-V109" in _codes(northwind)

@@ -19,3 +19,18 @@ def test_unknown_relationship_is_returned_unresolved() -> None:
 def test_bare_standard_names_are_references() -> None:
     # Lead has no Amount: a formula naming it must be caught before deploy.
     assert formula_fields("Lead", "Amount > 50000") == {"Lead.Amount"}
+
+
+def test_generated_queue_and_group_may_not_share_a_developer_name() -> None:
+    from prm_builder import api
+    from prm_builder.generate.component import Component
+    from prm_builder.generate.group_names import check_group_names
+    from tests.conftest import PROGRAMS, TODAY
+
+    spec = api.compile_program(PROGRAMS / "minimal", TODAY).spec
+    group = Component("Group", "Channel_Team", {"name": "Channel Team"}, purpose="t", source=None)
+    queue = Component("Queue", "channel_team", {"name": "Channel Team"}, purpose="t", source=None)
+    other = Component("Queue", "Deal_Desk", {"name": "Deal Desk"}, purpose="t", source=None)
+    found = check_group_names(spec, [queue, group, other])
+    assert [d.code for d in found] == ["PRM-V031"]
+    assert "generated queue 'channel_team'" in found[0].message

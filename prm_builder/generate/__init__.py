@@ -17,6 +17,7 @@ from prm_builder.generate import (account, content, deal_registration, lead_dist
 from prm_builder.generate.approvals import ApprovalLock, apply_versions
 from prm_builder.generate.component import Component
 from prm_builder.generate.references import check_references
+from prm_builder.generate.group_names import check_group_names
 from prm_builder.generate.sharing import merge_sharing_rules
 from prm_builder.generate.workflow import merge_workflows
 from prm_builder.model.root import ProgramSpec
@@ -74,4 +75,5 @@ def generate(spec: ProgramSpec, lock: ApprovalLock | None = None) -> Generated:
     merged, diagnostics = merge_sharing_rules(versioned)
     merged, folded = merge_workflows(merged)
     ordered = sorted(merged, key=lambda c: c.key)
-    return Generated(ordered, diagnostics + check_references(spec, ordered, folded), new_lock)
+    diagnostics += check_group_names(spec, ordered) + check_references(spec, ordered, folded)
+    return Generated(ordered, diagnostics, new_lock)

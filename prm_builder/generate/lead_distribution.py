@@ -9,7 +9,7 @@ from prm_builder.generate import fields as f
 from prm_builder.generate import lead_flows
 from prm_builder.generate.component import Component
 from prm_builder.generate.lead_routing import RoutingPlan, plan
-from prm_builder.generate.sharing import criteria_rule
+from prm_builder.generate.sharing import criteria_rule, tier_sees
 from prm_builder.model.lead_distribution import LeadField
 from prm_builder.model.root import ProgramSpec
 
@@ -27,7 +27,7 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
     yield from _queues(routing)
     yield from _assignment_rules(routing)
     yield from _list_views(routing)
-    yield from _pool_sharing(routing)
+    yield from _pool_sharing(spec, routing)
     yield from lead_flows.generate(spec, routing)
 
 
@@ -163,13 +163,14 @@ def _list_views(routing: RoutingPlan) -> Iterator[Component]:
                          "The pool as eligible partners see it: each sees only the leads its tier may claim.")
 
 
-def _pool_sharing(routing: RoutingPlan) -> Iterator[Component]:
+def _pool_sharing(spec: ProgramSpec, routing: RoutingPlan) -> Iterator[Component]:
     pool = routing.model.pool
     if pool is None:
         return
     for tier in routing.pool_tiers:
-        # A tier may claim leads whose minimum tier is its own or lower.
-        allowed = [t.developer_name for t in routing.pool_tiers if t.rank <= tier.rank]
+        # A tier claims leads whose minimum tier it "sees": its own, and with the program's
+        # sharing.tier_inheritance (the default) every lower pool tier's too.
+        allowed = [t.developer_name for t in routing.pool_tiers if tier_sees(spec, tier, [t.developer_name])]
         yield criteria_rule(
             "Lead", f"PRM_Pool_{tier.developer_name}", label=f"Lead Pool {tier.name}"[:80],
             group=tier.group_name, criteria=[(pool.minimum_tier_field.api_name, "equals", ",".join(allowed))],

@@ -30,6 +30,9 @@ STRUCTURAL: list[CodeDoc] = [
     CodeDoc("PRM-V030", "dangling-reference", "generate", "Generated metadata refers to a field, queue, group, "
             "user or template that is neither generated nor declared in the `org` section (the org would "
             "reject the deploy). Fix the name or declare it under `org`."),
+    CodeDoc("PRM-V031", "group-queue-name-clash", "generate", "A generated queue or public group has the "
+            "developer name of another generated one or of a group or queue declared under `org`. Groups and "
+            "queues share one namespace in the org (Group.DeveloperName is unique): rename one of them."),
     CodeDoc("PRM-V040", "sharing-criteria-limit", "generate", "More than 50 criteria-based sharing rules on one "
             "object. Combine rules."),
     CodeDoc("PRM-V041", "sharing-total-limit", "generate", "More than 300 sharing rules (owner + criteria) on "
