@@ -401,3 +401,14 @@ def test_runbook_lists_every_deploy_hint(package: Path) -> None:
     text = _page(package, "runbook.html").text_content()
     hints = load_hints()
     assert hints and all(h.id in text and h.hint[:40] in text for h in hints)
+
+
+def test_real_checklist_results_are_all_in_the_package(tmp_path: Path) -> None:
+    api.docs(SPECS, tmp_path / "out", as_of=TODAY)  # default: the static `prm check`
+    report = api.check(SPECS, today=TODAY)
+    rows = {tr[0].text_content(): [td.text_content() for td in tr[1:]]
+            for tr in _page(tmp_path / "out", "checklist.html").cssselect("tbody tr")}
+    assert len(report.items) >= 10 and set(rows) == {i.id for i in report.items}
+    for item in report.items:
+        status = getattr(item.status, "value", item.status)
+        assert rows[item.id][:2] == [item.title, str(status)]
