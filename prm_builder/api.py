@@ -175,6 +175,62 @@ def json_schema() -> dict[str, Any]:
             "$id": "https://prm-builder.dev/schema/prm-spec.json", **schema}
 
 
+DEFAULT_DOCS_OUT = Path("build/docs")
+
+
+@dataclass
+class DocsResult:
+    files: dict[str, bytes]
+    changes: TreeChanges
+    sections: list[str]
+    as_of: str
+
+
+def _default_checklist(specs_dir: Path, today: dt.date) -> Any:
+    """The static review checklist (`prm check` without an org), judged as of `today`."""
+    return check(specs_dir, today=today)
+
+
+def _deploy_hints() -> list[dict[str, Any]]:
+    """`prm deploy`'s known-error hints, as plain data for the runbook."""
+    from prm_builder.deploy.hints import load_hints
+
+    return [dict(vars(h)) for h in load_hints()]
+
+
+def _check_docs_out(out_dir: Path, specs_dir: Path) -> None:
+    """The package folder is swapped in whole: it must not hold the project or the specs."""
+    out, cwd, specs = out_dir.resolve(), Path.cwd().resolve(), specs_dir.resolve()
+    if out == cwd or out in cwd.parents or out == specs or out in specs.parents or specs in out.parents:
+        raise PrmUserError(f"--out {out_dir} would hold the project or the specs; "
+                           "pass a folder of its own, e.g. build/docs")
+
+
+def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, as_of: dt.date | None = None,
+         checklist: Any = _default_checklist) -> DocsResult:
+    """Generate the handoff documentation package (HTML + Markdown + SVG) into out_dir.
+
+    `checklist(specs_dir, as_of_date)` returns the checklist report or None; the
+    default runs the static checklist (`check()`).
+    """
+    from prm_builder.docs.context import DocContext
+    from prm_builder.docs.origin import origin_of
+    from prm_builder.docs.package import package_files
+
+    _check_docs_out(out_dir, specs_dir)
+    origin = origin_of(specs_dir, as_of)
+    when = dt.date.fromisoformat(origin.as_of)
+    result = validate(specs_dir, when)
+    if not result.ok:
+        raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
+    assert result.spec is not None
+    report = checklist(specs_dir, when) if checklist else None
+    ctx = DocContext(result.spec, result.components, origin, report, _deploy_hints())
+    sections, files = package_files(ctx)
+    changes = write_tree(out_dir, files)
+    return DocsResult(files, changes, [s.id for s in sections], origin.as_of)
+
+
 def check(specs_dir: Path = DEFAULT_SPECS, *, org: "OrgConnection | None" = None,
           today: dt.date | None = None) -> "ChecklistReport":
     """The requirements review checklist: every static item, plus the live items when an

@@ -154,6 +154,28 @@ def deploy(
 
 
 @app.command()
+def docs(
+    specs: Path = SpecsOpt,
+    out: Path = typer.Option(api.DEFAULT_DOCS_OUT, "--out", help="Folder of the handoff package."),
+    as_of: Optional[str] = typer.Option(
+        None, "--as-of", help="Judge due dates as of this day (YYYY-MM-DD); default: the date of the "
+                              "specs' last commit, or today when they have uncommitted changes."),
+    as_json: bool = JsonOpt,
+) -> None:
+    """Generate the handoff documentation package (HTML site + Markdown + SVG diagrams)."""
+    try:
+        when = _today(as_of)
+    except ValueError:
+        raise PrmUserError(f"--as-of '{as_of}' is not a date (YYYY-MM-DD)") from None
+    result = api.docs(specs, out, as_of=when)
+    pages = [f for f in result.files if f.endswith(".html")]
+    text = [render_text.changes(str(out), result.changes),
+            f"{len(result.sections)} sections, {len(pages)} HTML pages (as of {result.as_of}): open {out / 'index.html'}"]
+    _emit(as_json, {"ok": True, "sections": result.sections, "as_of": result.as_of, "out": str(out),
+                    "changes": vars(result.changes)}, "\n".join(text))
+
+
+@app.command()
 def check(
     specs: Path = SpecsOpt,
     org: Optional[str] = typer.Option(None, "--org", help="Also check this CumulusCI org (`cci org list`)."),

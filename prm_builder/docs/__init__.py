@@ -1,0 +1,1 @@
+"""The handoff documentation package: `prm docs` (see package.py for the pipeline)."""

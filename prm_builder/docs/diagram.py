@@ -1,0 +1,271 @@
+"""Diagrams: a small graph model, laid out by grandalf, drawn as SVG with lxml.
+
+Layout is the library's job (grandalf's Sugiyama layered layout: ranks, crossing
+reduction, routes for long edges); this module only measures labels, clips edges at
+the boxes and writes the SVG. Styling is inline attributes so a diagram looks the same
+inline in a page, as a standalone .svg file, and on paper.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from grandalf.graphs import Edge as GEdge
+from grandalf.graphs import Graph as GGraph
+from grandalf.graphs import Vertex
+from grandalf.layouts import SugiyamaLayout
+from lxml import etree
+
+SVG_NS = "http://www.w3.org/2000/svg"
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+FONT_SIZE = 12
+CHAR_W = 7.0  # average glyph width at FONT_SIZE; labels are measured, not placed by hand
+BOLD_W = 7.9  # bold label lines (DejaVu Sans Bold runs wider)
+DETAIL_W = 6.6  # detail lines, one size smaller
+LINE_H = 15.0
+PAD_X, PAD_Y = 12.0, 9.0
+WRAP = 26
+MARGIN = 16.0
+
+#: node kind -> (fill, stroke)
+NODE_STYLES = {
+    "start": ("#e8f0fe", "#1a73e8"),
+    "step": ("#ffffff", "#5f6368"),
+    "ok": ("#e6f4ea", "#188038"),
+    "bad": ("#fce8e6", "#c5221f"),
+    "wait": ("#fef7e0", "#b06000"),
+    "data": ("#f1f3f4", "#3c4043"),
+}
+#: edge kind -> (stroke, dash)
+EDGE_STYLES = {"flow": ("#3c4043", ""), "reject": ("#c5221f", "5,3"), "expire": ("#80868b", "2,3"),
+               "link": ("#1a73e8", "")}
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    label: str
+    kind: str = "step"
+    #: extra lines under the label (e.g. fields of an object, criteria of a step)
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edge:
+    src: str
+    dst: str
+    label: str = ""
+    kind: str = "flow"
+
+
+@dataclass(frozen=True)
+class Graph:
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+
+    def labels(self) -> tuple[str, ...]:
+        return tuple(n.label for n in self.nodes)
+
+
+class _Box:
+    """grandalf's view of a vertex: it reads w and h and sets xy (the centre)."""
+
+    def __init__(self, w: float, h: float) -> None:
+        self.w, self.h = w, h
+        self.xy = (0.0, 0.0)
+
+
+class _Route:
+    def __init__(self) -> None:
+        self.points: list[tuple[float, float]] = []
+
+    def setpath(self, points: Sequence[Sequence[float]]) -> None:
+        self.points = [(float(x), float(y)) for x, y in points]
+
+
+class _Vertex(Vertex):
+    """A grandalf vertex hashed by its position in the graph, not by its memory address:
+    grandalf collects edges in sets, and address hashes made the layout differ between runs."""
+
+    def __init__(self, data: str, seq: int) -> None:
+        super().__init__(data)
+        self._seq = seq
+
+    def __hash__(self) -> int:
+        return self._seq
+
+
+class _Edge(GEdge):
+    def __init__(self, src: Vertex, dst: Vertex, seq: int) -> None:
+        super().__init__(src, dst)
+        self._seq = seq
+
+    def __hash__(self) -> int:
+        return self._seq
+
+
+def _lines(node: Node) -> list[str]:
+    lines = textwrap.wrap(node.label, WRAP) or [""]
+    for detail in node.details:
+        lines += textwrap.wrap(detail, WRAP + 14, subsequent_indent="  ") or [""]
+    return lines
+
+
+def _size(node: Node) -> tuple[float, float]:
+    """Box size from the text: label lines are bold (wider glyphs), details a size smaller."""
+    lines = _lines(node)
+    n_label = len(textwrap.wrap(node.label, WRAP) or [""])
+    width = max([len(s) * BOLD_W for s in lines[:n_label]] + [len(s) * DETAIL_W for s in lines[n_label:]])
+    return width + 2 * PAD_X, len(lines) * LINE_H + 2 * PAD_Y
+
+
+def layout(graph: Graph) -> tuple[dict[str, tuple[float, float, float, float]], list[list[tuple[float, float]]]]:
+    """Node boxes (centre x, centre y, w, h) and one polyline per edge, from grandalf."""
+    vertices = {n.id: _Vertex(n.id, i) for i, n in enumerate(graph.nodes)}
+    for n in graph.nodes:
+        vertices[n.id].view = _Box(*_size(n))
+    edges = []
+    for i, e in enumerate(graph.edges):
+        edge = _Edge(vertices[e.src], vertices[e.dst], i)
+        edge.view = _Route()
+        edges.append(edge)
+    g = GGraph(list(vertices.values()), edges)
+    offset = 0.0
+    for component in g.C:  # disconnected parts side by side, in the order of their first node
+        sug = SugiyamaLayout(component)
+        sug.xspace, sug.yspace = 36, 44
+        sug.init_all()
+        sug.draw()
+        xs = [v.view.xy[0] - v.view.w / 2 for v in component.sV]
+        xe = [v.view.xy[0] + v.view.w / 2 for v in component.sV]
+        shift = offset - min(xs)
+        for v in component.sV:
+            v.view.xy = (v.view.xy[0] + shift, v.view.xy[1])
+        for e in component.sE:
+            e.view.points = [(x + shift, y) for x, y in e.view.points]
+        offset += max(xe) - min(xs) + 48
+    boxes = {nid: (v.view.xy[0], v.view.xy[1], v.view.w, v.view.h) for nid, v in vertices.items()}
+    routes = []
+    for e, edge in zip(graph.edges, edges):
+        pts = edge.view.points or [boxes[e.src][:2], boxes[e.dst][:2]]
+        if _dist(pts[0], boxes[e.src][:2]) > _dist(pts[0], boxes[e.dst][:2]):
+            pts = list(reversed(pts))  # grandalf routes a feedback edge backwards
+        pts = [boxes[e.src][:2], *pts[1:-1], boxes[e.dst][:2]]
+        pts[0] = _clip(pts[1], boxes[e.src])
+        pts[-1] = _clip(pts[-2], boxes[e.dst])
+        routes.append(pts)
+    return boxes, routes
+
+
+def _dist(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return abs(a[0] - b[0]) + abs(a[1] - b[1])
+
+
+def _clip(outside: tuple[float, float], box: tuple[float, float, float, float]) -> tuple[float, float]:
+    """Where the segment from the box centre towards `outside` leaves the box."""
+    cx, cy, w, h = box
+    dx, dy = outside[0] - cx, outside[1] - cy
+    if dx == 0 and dy == 0:
+        return cx, cy
+    scale = min((w / 2) / abs(dx) if dx else float("inf"), (h / 2) / abs(dy) if dy else float("inf"))
+    return cx + dx * scale, cy + dy * scale
+
+
+def _n(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
+    return etree.SubElement(parent, f"{{{SVG_NS}}}{tag}", {k.replace("_", "-"): v for k, v in attrs.items()})
+
+
+def merge_parallel(graph: Graph) -> Graph:
+    """One edge per (from, to) pair, labels joined: parallel edges would be drawn on top of
+    each other and hide all labels but one."""
+    merged: dict[tuple[str, str], Edge] = {}
+    for e in graph.edges:
+        seen = merged.get((e.src, e.dst))
+        label = " / ".join(x for x in (seen.label if seen else "", e.label) if x)
+        merged[(e.src, e.dst)] = Edge(e.src, e.dst, label, seen.kind if seen else e.kind)
+    return Graph(graph.nodes, tuple(merged.values()))
+
+
+def render_svg(name: str, title: str, graph: Graph) -> str:
+    """The diagram as an SVG document string (no XML declaration: it is embedded inline too)."""
+    graph = merge_parallel(graph)
+    boxes, routes = layout(graph)
+    min_x = min(x - w / 2 for x, _, w, _ in boxes.values()) - MARGIN
+    min_y = min(y - h / 2 for _, y, _, h in boxes.values()) - MARGIN
+    max_x = max(x + w / 2 for x, _, w, _ in boxes.values()) + MARGIN
+    max_y = max(y + h / 2 for _, y, _, h in boxes.values()) + MARGIN
+    for route, edge in zip(routes, graph.edges):  # edge labels may stick out of the node area
+        if edge.label:
+            lx, _ = _label_point(route)
+            half = len(edge.label) * CHAR_W * 0.9 / 2 + 4
+            min_x, max_x = min(min_x, lx - half - 4), max(max_x, lx + half + 4)
+    width, height = max_x - min_x, max_y - min_y
+    svg = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
+    for key, value in {"viewBox": f"{_n(min_x)} {_n(min_y)} {_n(width)} {_n(height)}", "width": _n(width),
+                       "height": _n(height), "role": "img", "aria-labelledby": f"{name}-title",
+                       "class": "prm-diagram", "data-diagram": name,
+                       "font-family": FONT, "font-size": str(FONT_SIZE)}.items():
+        svg.set(key, value)
+    _el(svg, "title", id=f"{name}-title").text = title
+    defs = _el(svg, "defs")
+    for kind, (stroke, _) in sorted(EDGE_STYLES.items()):
+        marker = _el(defs, "marker", id=f"{name}-arrow-{kind}", viewBox="0 0 10 10", refX="10", refY="5",
+                     markerWidth="8", markerHeight="8", orient="auto-start-reverse")
+        _el(marker, "path", d="M0,0 L10,5 L0,10 z", fill=stroke)
+    edges_g = _el(svg, "g", **{"class": "edges"})
+    for route, edge in zip(routes, graph.edges):
+        stroke, dash = EDGE_STYLES[edge.kind]
+        attrs = {"d": "M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in route), "fill": "none",
+                 "stroke": stroke, "stroke_width": "1.4", "marker_end": f"url(#{name}-arrow-{edge.kind})"}
+        if dash:
+            attrs["stroke_dasharray"] = dash
+        path = _el(edges_g, "path", **{"class": f"edge edge-{edge.kind}"}, **attrs)
+        path.set("data-from", edge.src)
+        path.set("data-to", edge.dst)
+        if edge.label:
+            lx, ly = _label_point(route)
+            w = len(edge.label) * CHAR_W * 0.9 + 8
+            _el(edges_g, "rect", x=_n(lx - w / 2), y=_n(ly - 8), width=_n(w), height="16", fill="#ffffff",
+                opacity="0.9")
+            _el(edges_g, "text", x=_n(lx), y=_n(ly + 4), text_anchor="middle", fill=stroke,
+                font_size=str(FONT_SIZE - 1), **{"class": "edge-label"}).text = edge.label
+    nodes_g = _el(svg, "g", **{"class": "nodes"})
+    for node in graph.nodes:
+        cx, cy, w, h = boxes[node.id]
+        fill, stroke = NODE_STYLES[node.kind]
+        group = _el(nodes_g, "g", **{"class": f"node node-{node.kind}"})
+        group.set("data-id", node.id)
+        _el(group, "rect", x=_n(cx - w / 2), y=_n(cy - h / 2), width=_n(w), height=_n(h),
+            rx="10" if node.kind in ("start", "ok", "bad") else "3", fill=fill, stroke=stroke, stroke_width="1.4")
+        text = _el(group, "text", x=_n(cx), y=_n(cy - h / 2 + PAD_Y + FONT_SIZE - 1), text_anchor="middle",
+                   fill="#202124")
+        label_lines = textwrap.wrap(node.label, WRAP) or [""]
+        for i, line in enumerate(_lines(node)):
+            span = _el(text, "tspan", x=_n(cx), dy="0" if i == 0 else _n(LINE_H))
+            if i < len(label_lines):
+                span.set("font-weight", "bold")
+            else:
+                span.set("font-size", str(FONT_SIZE - 1))
+            span.text = line
+        # the whole label in one attribute: wrapping splits it over tspans
+        group.set("data-label", node.label)
+    return etree.tostring(svg, encoding="unicode")
+
+
+def _label_point(route: list[tuple[float, float]]) -> tuple[float, float]:
+    if len(route) > 2:
+        return route[len(route) // 2]
+    (x1, y1), (x2, y2) = route[0], route[-1]
+    return (x1 + x2) / 2, (y1 + y2) / 2
+
+
+def chain(ids: Iterable[str]) -> list[tuple[str, str]]:
+    """Consecutive pairs: the edges of a straight path through ids."""
+    items = list(ids)
+    return list(zip(items, items[1:]))

@@ -1,0 +1,44 @@
+"""Where a package came from, without the clock: a digest of the spec files and, when
+they are committed and unmodified, the last commit that changed them and its date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+from prm_builder.docs.context import Origin
+from prm_builder.docs.package import spec_digest
+
+
+def _git(specs_dir: Path, *args: str) -> str | None:
+    """git's output, or None when git is missing or fails (then the digest alone names the specs)."""
+    try:
+        # --no-optional-locks: a read-only look must not take (or trip over) the index lock
+        done = subprocess.run(["git", "--no-optional-locks", *args], cwd=specs_dir, capture_output=True, text=True,
+                              timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def spec_commit(specs_dir: Path) -> tuple[str, str]:
+    """(commit, YYYY-MM-DD) of the last commit touching specs_dir; ('', '') when the specs
+    are not committed or have uncommitted changes (then no commit describes them)."""
+    if _git(specs_dir, "status", "--porcelain", "--untracked-files=all", "--", ".") != "":
+        return "", ""
+    line = _git(specs_dir, "log", "-1", "--format=%H %cs", "--", ".") or ""
+    commit, _, date = line.partition(" ")
+    return (commit, date) if commit and date else ("", "")
+
+
+def origin_of(specs_dir: Path, as_of: dt.date | None) -> Origin:
+    # every file of the folder counts (the approval lock file shapes the output too)
+    files = sorted(p for p in specs_dir.iterdir() if p.is_file() and not p.name.startswith(".")) \
+        if specs_dir.is_dir() else []
+    commit, commit_date = spec_commit(specs_dir)
+    # Date-dependent results (past-due decisions) are judged as of the spec commit, so a
+    # package regenerated from the same commit is the same; uncommitted specs use today.
+    when = as_of.isoformat() if as_of else (commit_date or dt.date.today().isoformat())
+    return Origin(specs_label=specs_dir.name or "specs", digest=spec_digest(files),
+                  files=tuple(f.name for f in files), commit=commit, as_of=when)

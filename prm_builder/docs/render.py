@@ -1,0 +1,97 @@
+"""Sections -> files: HTML pages (jinja2, autoescaped), Markdown pages, SVG files, CSS."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from typing import Callable
+
+import jinja2
+from markupsafe import Markup, escape
+
+from prm_builder.docs.content import Link, Section
+
+Files = dict[str, bytes]
+
+
+CODE = re.compile(r"`([^`]+)`")
+
+
+def _md(text: object) -> str:
+    """Escape what Markdown would read as markup in running text. Backticks stay: they mark
+    code in both formats; intraword underscores (API names) are never emphasis in CommonMark."""
+    out = str(text)
+    for ch in ("\\", "*", "[", "]", "<", ">"):
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _inline(text: object) -> Markup:
+    """HTML-escape, then render `code` spans (the escaping happens first, so spec text stays text)."""
+    return Markup(CODE.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(str(text)))))
+
+
+def _md_cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", "<br>")
+
+
+def _environment(markdown: bool) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("prm_builder.docs", "templates"),
+        # HTML escapes every value (spec text is user input); Markdown has its own filter.
+        autoescape=not markdown,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["kind"] = lambda block: type(block).__name__
+    env.filters["md"] = _md
+    env.filters["inline"] = _inline
+    env.filters["cell"] = _md_cell
+    env.tests["link"] = lambda value: isinstance(value, Link)
+    return env
+
+
+def page_file(section_id: str) -> str:
+    return f"{section_id}.html"
+
+
+def html_files(sections: list[Section], program: str, origin_line: str) -> Files:
+    env = _environment(markdown=False)
+    template = env.get_template("page.html")
+    files: Files = {}
+
+    def render(current: str, shown: list[Section], href: Callable[[Link], str]) -> bytes:
+        return template.render(title=shown[0].title if len(shown) == 1 else "Handoff documentation",
+                               program=program, sections=sections, shown=shown, current=current,
+                               page_href=page_file, href=href, origin_line=origin_line).encode("utf-8")
+
+    for section in sections:
+        files[page_file(section.id)] = render(
+            section.id, [section], lambda l: page_file(l.section) + (f"#{l.anchor}" if l.anchor else ""))
+    # One page with everything, for printing: links stay on the page.
+    files["print.html"] = render("print", sections, lambda l: f"#{l.anchor or 'section-' + l.section}")
+    files["style.css"] = resources.files("prm_builder.docs").joinpath("templates/style.css").read_bytes()
+    for section in sections:
+        for diagram in section.diagrams:
+            files[f"diagrams/{diagram.name}.svg"] = diagram.svg.encode("utf-8") + b"\n"
+    return files
+
+
+def markdown_files(sections: list[Section], origin_line: str) -> Files:
+    template = _environment(markdown=True).get_template("page.md")
+    files: Files = {}
+    for section in sections:
+        text = template.render(section=section, sections=sections, origin_line=origin_line,
+                               href=lambda l: f"{l.section}.md" + (f"#{l.anchor}" if l.anchor else ""))
+        files[f"markdown/{section.id}.md"] = _tidy(text).encode("utf-8")
+    return files
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row (template whitespace), one newline at the end."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        line = line.rstrip()
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    return "\n".join(lines).strip() + "\n"

@@ -1,0 +1,45 @@
+"""The package's pages, one module each, in navigation order.
+
+A section module has `ID`, `TITLE` and `build(ctx) -> Section | None` (None: the
+program has nothing for this page). It may also contribute rows to the tier decision
+matrix with `tier_rows(ctx) -> list[TierRow]`. A feature adds its page by adding its
+module here.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from prm_builder.docs.sections import (
+    approvals,
+    checklist,
+    configuration,
+    content,
+    data_model,
+    deal_registration,
+    decisions,
+    fields,
+    lead_distribution,
+    mdf,
+    overview,
+    runbook,
+    sharing,
+    tiers,
+)
+
+SECTIONS: list[ModuleType] = [
+    overview,
+    tiers,
+    deal_registration,
+    lead_distribution,
+    mdf,
+    content,
+    data_model,
+    sharing,
+    approvals,
+    decisions,
+    checklist,
+    configuration,
+    fields,
+    runbook,
+]

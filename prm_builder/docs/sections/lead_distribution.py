@@ -1,0 +1,100 @@
+"""Lead distribution: the ordered assignment-rule criteria (push), the pool sharing
+model (pull), the partner queues, and a routing diagram.
+
+Read from the generated Lead AssignmentRules, Queue and SharingRules components, so the
+page shows exactly what is deployed: entry order is the order the org evaluates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prm_builder.docs.content import Diagram, Heading, Para, Section, Table
+from prm_builder.docs.context import DocContext, join
+from prm_builder.docs.diagram import Edge, Graph, Node, render_svg
+from prm_builder.docs.sections.common import as_list, criteria_text
+from prm_builder.generate.component import Component
+
+ID = "lead-distribution"
+TITLE = "Lead distribution"
+
+
+def lead_queues(ctx: DocContext) -> list[Component]:
+    return [q for q in ctx.of_type("Queue")
+            if any(s.get("sobjectType") == "Lead" for s in as_list(q.body.get("queueSobject")))]
+
+
+def members_text(body: dict[str, Any]) -> str:
+    members = body.get("queueMembers") or {}
+    parts = [f"group {g}" for g in as_list((members.get("publicGroups") or {}).get("publicGroup"))]
+    parts += [f"role {r}" for r in as_list((members.get("roles") or {}).get("role"))]
+    parts += [f"user {u}" for u in as_list((members.get("users") or {}).get("user"))]
+    return join(parts)
+
+
+def build(ctx: DocContext) -> Section | None:
+    rules = [c for c in ctx.of_type("AssignmentRules") if c.full_name == "Lead"]
+    queues = lead_queues(ctx)
+    sharing = [c for c in ctx.of_type("SharingRules") if c.full_name == "Lead"]
+    pool = [r for c in sharing for r in as_list(c.body.get("sharingCriteriaRules"))]
+    if not (rules or pool):
+        return None  # Lead queues alone (e.g. approval queues) are not lead distribution
+    section = Section(ID, TITLE, "How inbound leads reach partners: pushed by the assignment rule, or claimed from the pool.")
+    for component in rules:
+        for rule in as_list(component.body.get("assignmentRule")):
+            _push(ctx, section, component, rule)
+    if pool:
+        section.add(Heading("Pull: the lead pool sharing model", "lead-distribution-pull"))
+        section.add(Para("Pool leads are owned by a queue; criteria-based sharing rules let each tier's public "
+                         "group see (and claim) the pool leads meant for it."))
+        section.add(Table(("sharing rule", "shared with", "leads matching", "access"), tuple(
+            (str(r.get("label") or r.get("fullName")), _shared_to(r), criteria_text(r), str(r.get("accessLevel", "")))
+            for r in pool)))
+    if queues:
+        section.add(Heading("Lead queues", "lead-distribution-queues"))
+        section.add(Table(("queue", "label", "members", "purpose", "spec"), tuple(
+            (q.full_name, str(q.body.get("name", "")), members_text(q.body), q.purpose, ctx.where(q.source))
+            for q in queues)))
+    return section
+
+
+def _shared_to(rule: dict[str, Any]) -> str:
+    return join(f"{kind} {name}" for kind, names in sorted((rule.get("sharedTo") or {}).items())
+                for name in as_list(names))
+
+
+def _push(ctx: DocContext, section: Section, component: Component, rule: dict[str, Any]) -> None:
+    name = str(rule.get("fullName", "rule"))
+    entries = [e for e in as_list(rule.get("ruleEntry")) if isinstance(e, dict)]
+    section.add(Heading(f"Push: assignment rule {name}", f"lead-distribution-push-{name.lower().replace('_', '-')}"))
+    state = "active: it replaces the org's active Lead assignment rule" if rule.get("active") else "inactive"
+    section.add(Para(f"{len(entries)} entries, evaluated in this order; the first match assigns the lead. "
+                     f"The rule is {state}." + (f" Spec: {ctx.where(component.source)}." if component.source else "")))
+    section.add(Table(("order", "assigned to", "criteria"), tuple(
+        (str(n), f"{e.get('assignedToType', 'Queue')} {e.get('assignedTo', '')}".strip(), criteria_text(e))
+        for n, e in enumerate(entries, 1)), caption=f"Entries of {name}"))
+    section.add(routing_diagram(name, entries))
+
+
+def routing_diagram(rule_name: str, entries: list[dict[str, Any]]) -> Diagram:
+    """Entries as a chain of tests (order matters), each pointing at the queue it assigns."""
+    nodes = [Node("lead", "New or updated lead", "start", ("assignment rule runs",))]
+    edges: list[Edge] = []
+    previous = "lead"
+    for n, entry in enumerate(entries, 1):
+        test = f"e{n}"
+        nodes.append(Node(test, f"Entry {n}", "step", (criteria_text(entry),)))
+        edges.append(Edge(previous, test, "" if previous == "lead" else "no match"))
+        # one target box per entry, even for a queue several entries use: shared boxes pull
+        # long edges across the whole chain and the order stops being readable
+        nodes.append(Node(f"q{n}", str(entry.get("assignedTo", "")), "ok", (str(entry.get("assignedToType", "Queue")),)))
+        edges.append(Edge(test, f"q{n}", "match"))
+        previous = test
+    catch_all = bool(entries) and criteria_text(entries[-1]) == "all records"
+    if not catch_all:  # after a catch-all entry every lead is assigned
+        nodes.append(Node("unassigned", "No entry matched", "wait", ("lead keeps its owner",)))
+        edges.append(Edge(previous, "unassigned", "no match" if entries else "", "expire"))
+    graph = Graph(tuple(nodes), tuple(edges))
+    name = f"lead-routing-{rule_name.lower().replace('_', '-')}"
+    title = f"Lead routing by the assignment rule {rule_name}"
+    return Diagram(name, title, render_svg(name, title, graph), graph.labels())
