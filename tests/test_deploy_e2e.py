@@ -296,3 +296,15 @@ def test_ci_prm_checks_that_the_plan_is_empty_after_the_deploy() -> None:
     flow = yaml.safe_load((root / "cumulusci.yml").read_text())["flows"]["ci_prm"]["steps"]
     last = flow[max(flow)]
     assert last["task"] == "prm_plan" and last["options"]["fail_on_changes"] is True
+
+
+@responses.activate
+def test_prm_deploy_to_production_without_validation_stops_before_any_deploy(
+        project: Path, checklist_calls: list, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("CUMULUSCI_ORG_dev", json.dumps({**ORG_ENV, "org_type": "Enterprise Edition"}))
+    assert _prm("deploy", "--org", "dev") == 1
+    captured = capsys.readouterr()
+    assert "is a production org" in captured.out + captured.err
+    assert "--check-only --test-level RunLocalTests" in captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err
+    assert mm.deploy_calls() == []
