@@ -44,6 +44,9 @@ class Chromium:
         self.profile = tempfile.mkdtemp(prefix="prm-chromium-")
         args = [executable, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--no-default-browser-check", "--hide-scrollbars",
+                # CI machines have a closed network: no update checks, sync or QUIC probes
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic",
                 f"--user-data-dir={self.profile}", "--remote-debugging-pipe", "about:blank"]
         # fd 3 <- our stdin pipe, fd 4 -> our stdout pipe; Chromium's own output goes nowhere.
         script = 'exec "$@" 3<&0 4>&1 0</dev/null 1>/dev/null 2>/dev/null'

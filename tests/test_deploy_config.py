@@ -117,3 +117,11 @@ def test_ci_workflow_against_github_schema(tmp_path: Path, content: str | None, 
 def test_ci_workflow_runs_the_ci_flow_in_a_scratch_org() -> None:
     text = (ROOT / ".github" / "workflows" / "prm-scratch-org.yml").read_text(encoding="utf-8")
     assert "cci flow run ci_prm --org prm" in text and "scratch_delete prm" in text
+
+
+def test_ci_workflow_never_pastes_secrets_into_scripts() -> None:
+    """A secret expanded inside `run:` becomes script text (quoting, injection, logs): pass it in `env:`."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "prm-scratch-org.yml").read_text(encoding="utf-8"))
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            assert "secrets." not in step.get("run", ""), step["name"]

@@ -268,3 +268,43 @@ def test_command_line_options_override_the_flow_defaults(project: Path, checklis
     assert mm.deploy_option(mm.deploy_calls()[0], "testLevel") == "NoTestRun"
     # A NoTestRun validation does not vouch for production.
     assert load_record(project / ".prm" / "deploys", "dev").validated_build is None
+
+
+@pytest.mark.parametrize("fail_on_changes", [False, True])
+def test_prm_plan_task_fails_on_changes_only_when_asked(tmp_path: Path, fail_on_changes: bool) -> None:
+    from cumulusci.core.exceptions import CumulusCIFailure
+    from cumulusci.tasks.salesforce.tests.util import create_task
+
+    from prm_builder.deploy.tasks import PrintPlan
+    from tests.deploy_fixtures import org_config, project_config
+
+    specs = Path(__file__).resolve().parent.parent / "specs"
+    task = create_task(PrintPlan, {"specs": str(specs), "record_dir": str(tmp_path), "fail_on_changes":
+                                   fail_on_changes}, project_config(), org_config())
+    if fail_on_changes:  # no deploy record: everything is still to be sent
+        with pytest.raises(CumulusCIFailure, match="not up to date"):
+            task()
+    else:
+        task()
+    assert task.return_values["added"]
+
+
+def test_ci_prm_checks_that_the_plan_is_empty_after_the_deploy() -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    flow = yaml.safe_load((root / "cumulusci.yml").read_text())["flows"]["ci_prm"]["steps"]
+    last = flow[max(flow)]
+    assert last["task"] == "prm_plan" and last["options"]["fail_on_changes"] is True
+
+
+@responses.activate
+def test_prm_deploy_to_production_without_validation_stops_before_any_deploy(
+        project: Path, checklist_calls: list, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("CUMULUSCI_ORG_dev", json.dumps({**ORG_ENV, "org_type": "Enterprise Edition"}))
+    assert _prm("deploy", "--org", "dev") == 1
+    captured = capsys.readouterr()
+    assert "is a production org" in captured.out + captured.err
+    assert "--check-only --test-level RunLocalTests" in captured.out + captured.err
+    assert "Traceback" not in captured.out + captured.err
+    assert mm.deploy_calls() == []

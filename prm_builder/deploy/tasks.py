@@ -85,6 +85,8 @@ class PrintPlan(BaseTask):
         **SPECS_OPTION,
         "org_name": {"description": "Org whose deploy record to compare with (default: the task's org)."},
         "record_dir": {"description": f"Folder of per-org deploy records (default: {DEFAULT_RECORD_DIR})."},
+        "fail_on_changes": {"description": "Fail when the plan is not empty (default: False): ci_prm's "
+                                           "check that the deploy sent everything."},
     }
 
     def _run_task(self) -> None:
@@ -99,6 +101,8 @@ class PrintPlan(BaseTask):
             raise _user_error(exc) from None
         self.logger.info(plan_text(plan))
         self.return_values = plan.to_json()
+        if process_bool_arg(self.options.get("fail_on_changes") or False) and not plan.empty:
+            raise CumulusCIFailure(f"{org} is not up to date with the specs after the deploy (plan above)")
 
 
 class DeploySteps(BaseSalesforceTask):
