@@ -125,7 +125,8 @@ def check_references(spec: ProgramSpec, components: Iterable[Component],
     out: list[Diagnostic] = []
     for c in components:
         wanted = set(c.references)
-        if c.type in ("CustomField", "ValidationRule", "ListView"):
+        if c.type in ("CustomField", "ValidationRule", "ListView", "Workflow"):
+            # Workflow: the field updates (approval actions) hold formulas too.
             obj = _formula_object(c)
             for formula in walk_formulas(c.body):
                 wanted |= {f"CustomField:{ref}" for ref in formula_fields(obj, formula)}
