@@ -3,6 +3,7 @@ and the approval versioning round trip through `prm build` and specs/prm.lock.js
 
 from __future__ import annotations
 
+import json
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -164,3 +165,28 @@ def test_committed_lock_is_current(monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     result = api.build(Path("specs"), Path("force-app"), Path("build/mdapi"), check=True, today=TODAY)
     assert not result.compiled.lock_stale, "specs/prm.lock.json is stale: run `prm build` and commit it"
+
+
+def test_retired_versions_count_towards_300_processes_per_object(tmp_path: Path) -> None:
+    # The platform's quota counts inactive processes too: a lock full of retired versions
+    # must be an input error before deploy, not a failure in the org.
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    lock_file = tmp_path / "specs" / "prm.lock.json"
+    lock = json.loads(lock_file.read_text())
+    [current] = lock["approval_processes"]["Lead.Deal_Reg_Gold"]
+
+    def retire(count: int) -> None:
+        # `count` retired versions with other steps; the current Gold route becomes the next one.
+        lock["approval_processes"]["Lead.Deal_Reg_Gold"] = [
+            {**current, "version": v, "steps": [[f"Old_Step_{v}", "", ""]]} for v in range(1, count + 1)]
+        lock_file.write_text(json.dumps(lock))
+
+    retire(298)  # + Gold v299 + Silver v1 = 300 on Lead: allowed
+    proc = run_prm("validate", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    retire(299)
+    proc = run_prm("build", cwd=tmp_path)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr + proc.stdout
+    out = proc.stdout + proc.stderr
+    assert "specs/prm.lock.json:1:1: error PRM-V104 Lead would have 301 approval processes (299 retired" in out, out
+    assert not (tmp_path / "force-app").exists()

@@ -233,3 +233,18 @@ def test_standard_model_steps_may_use_the_deal_registration_queue(northwind: Pat
     assert queue.get("name")  # still deal registration's full queue, extended by one object
     _edit(northwind / "mdf.yml", "{queue: Deal_Reg_Review}", "{queue: Deal_Reg_Reviews}")
     assert "PRM-V109" in _codes(northwind)
+
+
+def test_a_typo_in_a_field_update_formula_is_a_dangling_reference(northwind: Path) -> None:
+    # Approval actions are folded into one Workflow per object; their formulas are read too.
+    result = api.validate(northwind, TODAY)
+    comps = list(result.components)
+    i = next(i for i, c in enumerate(comps) if c.key == "Workflow:Lead")
+    updates = [dict(u) for u in comps[i].body["fieldUpdates"]]
+    formula = next(u for u in updates if u.get("formula"))
+    formula["formula"] = "Expected_Close_Dat__c + 90"
+    comps[i] = Component("Workflow", "Lead", dict(comps[i].body, fieldUpdates=updates), purpose="x",
+                         source=comps[i].source)
+    baseline = set(check_references(result.spec, result.components))
+    [diag] = set(check_references(result.spec, comps)) - baseline
+    assert diag.code == "PRM-V030" and "Lead.Expected_Close_Dat__c" in diag.message

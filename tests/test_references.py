@@ -34,3 +34,24 @@ def test_generated_queue_and_group_may_not_share_a_developer_name() -> None:
     found = check_group_names(spec, [queue, group, other])
     assert [d.code for d in found] == ["PRM-V031"]
     assert "generated queue 'channel_team'" in found[0].message
+
+
+def test_formulas_longer_than_the_platform_limit_are_errors() -> None:
+    from prm_builder.generate.component import Component
+    from prm_builder.generate.formula_limits import FORMULA_MAX, check_formula_lengths
+
+    def rule(length: int) -> Component:
+        return Component("ValidationRule", "Lead.Long", {"errorConditionFormula": "1" * length},
+                         purpose="test", source=None)
+
+    class NoSpec:
+        def key_ref(self, field: str) -> None:
+            return None
+
+    assert check_formula_lengths(NoSpec(), [rule(FORMULA_MAX)]) == []  # type: ignore[arg-type]
+    diags = check_formula_lengths(NoSpec(), [rule(FORMULA_MAX + 1)])  # type: ignore[arg-type]
+    assert [d.code for d in diags] == ["PRM-V032"] and "3901 characters" in diags[0].message
+    # Formulas nested in a folded workflow (field updates) count too.
+    workflow = Component("Workflow", "Lead", {"fieldUpdates": [{"formula": "1" * (FORMULA_MAX + 5)}]},
+                         purpose="test", source=None)
+    assert [d.code for d in check_formula_lengths(NoSpec(), [workflow])] == ["PRM-V032"]  # type: ignore[arg-type]

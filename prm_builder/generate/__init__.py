@@ -14,8 +14,9 @@ from typing import Callable, Iterable
 from prm_builder.errors import Diagnostic, PrmInternalError
 from prm_builder.generate import (account, content, deal_registration, lead_distribution, mdf, mdf_approvals,
                                    mdf_standard, tiers)
-from prm_builder.generate.approvals import ApprovalLock, apply_versions
+from prm_builder.generate.approvals import ApprovalLock, apply_versions, check_process_count
 from prm_builder.generate.component import Component
+from prm_builder.generate.formula_limits import check_formula_lengths
 from prm_builder.generate.references import check_references
 from prm_builder.generate.group_names import check_group_names
 from prm_builder.generate.sharing import merge_sharing_rules
@@ -76,4 +77,5 @@ def generate(spec: ProgramSpec, lock: ApprovalLock | None = None) -> Generated:
     merged, folded = merge_workflows(merged)
     ordered = sorted(merged, key=lambda c: c.key)
     diagnostics += check_group_names(spec, ordered) + check_references(spec, ordered, folded)
+    diagnostics += check_formula_lengths(spec, ordered) + check_process_count(ordered, new_lock)
     return Generated(ordered, diagnostics, new_lock)

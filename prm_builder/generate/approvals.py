@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from prm_builder.errors import Diagnostic, SourceRef
+from prm_builder.errors import Diagnostic, Severity, SourceRef
 from prm_builder.generate.component import Component
 from prm_builder.generate.fields import formula_number
 from prm_builder.generate.workflow import field_update
@@ -399,3 +399,23 @@ def _plain(body: Any) -> Any:
     if isinstance(body, (list, tuple)):
         return [_plain(v) for v in body]
     return body
+
+
+def check_process_count(components: Iterable[Component], lock: ApprovalLock) -> list[Diagnostic]:
+    """300 approval processes per object count inactive ones too: retired versions kept from
+    prm.lock.json fill the object's quota although the specs name only the current routes."""
+    per_object: dict[str, list[Component]] = {}
+    for c in components:
+        if c.type == "ApprovalProcess":
+            per_object.setdefault(c.full_name.split(".", 1)[0], []).append(c)
+    out: list[Diagnostic] = []
+    for obj, processes in sorted(per_object.items()):
+        if len(processes) > PROCESSES_PER_OBJECT_MAX:
+            retired = sum(1 for p in processes if p.body.get("active") is False)
+            out.append(Diagnostic(
+                "PRM-V104", f"{obj} would have {len(processes)} approval processes ({retired} retired versions "
+                f"kept inactive from {LOCK_FILE}); the platform allows {PROCESSES_PER_OBJECT_MAX} per object",
+                lock.source or processes[0].source,
+                f"delete retired versions no request is pending in from the org, then remove them from {LOCK_FILE}",
+                Severity.ERROR))
+    return out

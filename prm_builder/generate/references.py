@@ -91,12 +91,12 @@ def _relationship_target(obj: str, rel: str) -> str | None:
     return STANDARD_RELATIONSHIPS.get((obj, rel))
 
 
-def _walk_formulas(body: Mapping[str, Any]) -> Iterator[str]:
+def walk_formulas(body: Mapping[str, Any]) -> Iterator[str]:
     for key, value in body.items():
         items = value if isinstance(value, (list, tuple)) else [value]
         for item in items:
             if isinstance(item, Mapping):
-                yield from _walk_formulas(item)
+                yield from walk_formulas(item)
             elif key in FORMULA_KEYS and isinstance(item, str):
                 yield item
 
@@ -125,9 +125,10 @@ def check_references(spec: ProgramSpec, components: Iterable[Component],
     out: list[Diagnostic] = []
     for c in components:
         wanted = set(c.references)
-        if c.type in ("CustomField", "ValidationRule", "ListView"):
+        if c.type in ("CustomField", "ValidationRule", "ListView", "Workflow"):
+            # Workflow: the field updates (approval actions) hold formulas too.
             obj = _formula_object(c)
-            for formula in _walk_formulas(c.body):
+            for formula in walk_formulas(c.body):
                 wanted |= {f"CustomField:{ref}" for ref in formula_fields(obj, formula)}
         for ref in sorted(wanted):
             if ref in generated or ref in declared or _is_standard(ref):

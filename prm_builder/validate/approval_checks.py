@@ -31,7 +31,8 @@ APPROVAL_CODES: list[CodeDoc] = [
             "approval process can pick up a record, so the other route is unreachable for it (and the "
             "Metadata API does not carry the process order). Keep each tier in one route."),
     CodeDoc("PRM-V104", "approval-limits", "validate", "Platform limits: at most 30 steps per approval "
-            "process, 25 approvers per step and 300 processes per object."),
+            "process, 25 approvers per step and 300 processes per object (inactive versions kept in "
+            "prm.lock.json count too)."),
     CodeDoc("PRM-V105", "approval-threshold-order", "validate", "Overlapping thresholds: a step below its "
             "threshold approves the record and ends the chain, so thresholds must increase along the chain, "
             "starting above `auto_approve_below`; the first step takes either `auto_approve_below` or "

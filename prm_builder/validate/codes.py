@@ -33,6 +33,9 @@ STRUCTURAL: list[CodeDoc] = [
     CodeDoc("PRM-V031", "group-queue-name-clash", "generate", "A generated queue or public group has the "
             "developer name of another generated one or of a group or queue declared under `org`. Groups and "
             "queues share one namespace in the org (Group.DeveloperName is unique): rename one of them."),
+    CodeDoc("PRM-V032", "formula-too-long", "generate", "A generated formula (field, validation rule or "
+            "workflow field update) exceeds the platform's 3,900 characters; formulas with a branch per tier "
+            "grow with the number and length of tier api_names. Use fewer tiers or shorter api_names."),
     CodeDoc("PRM-V040", "sharing-criteria-limit", "generate", "More than 50 criteria-based sharing rules on one "
             "object. Combine rules."),
     CodeDoc("PRM-V041", "sharing-total-limit", "generate", "More than 300 sharing rules (owner + criteria) on "
