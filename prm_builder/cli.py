@@ -151,6 +151,11 @@ def deploy(
 
     DeployOptions(org, test_level=test_level,  # type: ignore[arg-type]
                   specified_tests=[t for t in (tests or "").split(",") if t]).check()
+    # Invalid specs are reported before any org work (the flow's build would stop on them
+    # later). Outside the project root the flow's own message says where to run instead.
+    checked = api.validate(specs) if Path("cumulusci.yml").is_file() else None
+    if checked is not None and not checked.ok:
+        raise PrmUserError(f"{len(checked.errors)} error(s) in the specs", checked.diagnostics)
     step_options: dict[str, object] = {
         "specs": str(specs), "allow_destructive": allow_destructive, "full": full,
         "skip_validation": skip_validation, "record_dir": str(record_dir)}
