@@ -88,6 +88,8 @@ def test_missing_specs_folder_is_exit_1_without_traceback(tmp_path: Path) -> Non
     proc = run_prm("build", cwd=tmp_path)
     assert proc.returncode == 1
     assert "PRM-V008" in proc.stderr and "Traceback" not in proc.stderr
+    # one error, not also "required section missing" for every section of the absent files
+    assert "PRM-V004" not in proc.stderr and "1 error(s)" in proc.stderr
 
 
 def test_bad_option_is_exit_1(tmp_path: Path) -> None:
