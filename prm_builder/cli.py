@@ -204,16 +204,28 @@ def check(
     today: Optional[str] = TodayOpt,
 ) -> None:
     """Run the requirements review checklist; with --org also check the live org. Exit 1 when an item fails."""
-    from prm_builder.checklist.render import junit_xml
+    from prm_builder.checklist.render import junit_error, junit_xml
 
     if org and org_from_env:
         raise PrmUserError("use either --org NAME or --org-from-env, not both")
-    connection = None
-    if org or org_from_env:
-        from prm_builder.org import connection as org_connection
+    try:
+        connection = None
+        if org or org_from_env:
+            from prm_builder.org import connection as org_connection
 
-        connection = org_connection.from_cumulusci(org) if org else org_connection.from_env()
-    report = api.check(specs, org=connection, today=_today(today))
+            connection = org_connection.from_cumulusci(org) if org else org_connection.from_env()
+        report = api.check(specs, org=connection, today=_today(today))
+    except PrmUserError as exc:
+        # A CI pipeline reads the JUnit file / JSON even when the run stops early (specs that
+        # do not parse, an expired session): give it a failing report, then exit 1 as usual.
+        details = [d.format().replace("\n    ", " ") for d in exc.diagnostics]
+        if junit is not None:
+            junit.parent.mkdir(parents=True, exist_ok=True)
+            junit.write_bytes(junit_error(str(exc), details))
+        if as_json:
+            typer.echo(json.dumps({"ok": False, "error": str(exc),
+                                   "diagnostics": [d.to_json() for d in exc.diagnostics]}, indent=2, sort_keys=True))
+        raise
     if junit is not None:
         _write_file(junit, junit_xml(report), "--junit")
     _emit(as_json, report.to_json(), report.format())

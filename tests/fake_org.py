@@ -132,9 +132,9 @@ def healthy_for(specs_dir: Any) -> dict[str, Any]:
     import copy
 
     from prm_builder import api
-    from prm_builder.checklist.items_mdf_content_sharing import MDF_OBJECTS
     from prm_builder.checklist.live_items import _generated
     from prm_builder.checklist.registry import CheckContext
+    from prm_builder.generate.mdf_standard import PRM_OBJECTS
     from tests.conftest import TODAY
 
     data = copy.deepcopy(HEALTHY)
@@ -153,7 +153,7 @@ def healthy_for(specs_dir: Any) -> dict[str, Any]:
         data["describe"].setdefault(obj, ["Id"]).append(fld)
     mdf = getattr(spec, "mdf", None)
     if mdf is not None and mdf.model == "standard":
-        for obj in MDF_OBJECTS["standard"]:
+        for obj in PRM_OBJECTS:
             data["describe"].setdefault(obj, ["Id"])
     data["describe"]["Account"].append(spec.partner_account.tier_field.api_name)
     ctx = CheckContext(spec, result, TODAY)

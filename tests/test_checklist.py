@@ -140,6 +140,26 @@ def test_specs_that_do_not_parse_raise_with_diagnostics(project: Path) -> None:
     assert [d.code for d in info.value.diagnostics] == ["PRM-V004"]
 
 
+def test_cli_specs_that_do_not_parse_still_give_ci_a_failing_junit_and_json(project: Path, monkeypatch,
+                                                                            capsys) -> None:
+    import sys
+
+    from prm_builder import cli
+
+    (project / "specs" / "tiers.yml").write_text("tiers: [{name: Gold}]\n")
+    junit = project / "reports" / "prm-check.xml"
+    monkeypatch.setattr(sys, "argv", ["prm", "check", "--specs", str(project / "specs"), "--json",
+                                      "--junit", str(junit)])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    out, err = capsys.readouterr()
+    assert info.value.code == 1 and "Traceback" not in err
+    payload = json.loads(out)
+    assert payload["ok"] is False and [d["code"] for d in payload["diagnostics"]] == ["PRM-V004"]
+    error = etree.fromstring(junit.read_bytes()).find("testsuite/testcase/error")
+    assert error is not None and "PRM-V004" in error.text
+
+
 def test_open_decisions_show_on_the_items_they_affect(project: Path) -> None:
     (project / "specs" / "decisions.yml").write_text(
         "open_decisions:\n"

@@ -184,6 +184,36 @@ def test_criteria_per_entry_limit_is_25(tmp_path: Path, count: int, ok: bool) ->
     assert ("PRM-V160" not in codes) is ok
 
 
+@pytest.mark.parametrize("length, ok", [(3900, True), (3901, False)])
+def test_entry_formula_limit_is_3900_characters(tmp_path: Path, length: int, ok: bool) -> None:
+    formula = "NumberOfEmployees > " + "1" * (length - len("NumberOfEmployees > "))
+    specs = _specs(tmp_path, f"""\
+        lead_distribution:
+          push:
+            queues:
+              - tier: Premier
+            entries:
+              - {{queue: PRM_Leads_Premier, formula: '{formula}'}}
+          pool: {{}}
+        """)
+    codes = [d.code for d in api.validate(specs, TODAY).errors]
+    assert ("PRM-V172" not in codes) is ok
+
+
+@pytest.mark.parametrize("count, ok", [(1000, True), (1001, False)])
+def test_product_interest_picklist_limit_is_1000_values(tmp_path: Path, count: int, ok: bool) -> None:
+    values = ", ".join(f"Product {i:04d}" for i in range(count))
+    specs = _specs(tmp_path, f"""\
+        lead_distribution:
+          product_interest:
+            field: {{api_name: Product_Interest__c, label: Product Interest}}
+            values: [{values}]
+          pool: {{}}
+        """)
+    codes = [d.code for d in api.validate(specs, TODAY).errors]
+    assert ("PRM-V173" not in codes) is ok
+
+
 @pytest.mark.parametrize("count, ok", [(300, True), (301, False)])
 def test_formula_entries_limit_is_300(tmp_path: Path, count: int, ok: bool) -> None:
     entries = "\n".join(f"              - {{queue: PRM_Leads_Premier, formula: 'NumberOfEmployees > {i}'}}"

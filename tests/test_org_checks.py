@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 import responses
+from lxml import etree
 
 from prm_builder import api, cli
 from prm_builder.org import OrgConnection, OrgUnavailable, from_cumulusci, from_env
@@ -155,6 +156,23 @@ def test_cli_expired_session_is_a_message_not_a_traceback(env_org, monkeypatch, 
     assert code == 1
     assert err.startswith("error: SF_INSTANCE_URL: the session has expired")
     assert "Traceback" not in err and fake_org.TOKEN not in out + err
+
+
+@responses.activate
+def test_cli_expired_session_still_gives_ci_a_failing_junit_and_json(env_org, monkeypatch, capsys,
+                                                                     tmp_path: Path) -> None:
+    _fake(errors={"UserLicense": (401, "INVALID_SESSION_ID", "Session expired or invalid")}).install(responses.mock)
+    junit = tmp_path / "reports" / "prm-check.xml"
+    code, out, err = _run_cli(monkeypatch, capsys, "check", "--org-from-env", "--json", "--junit", str(junit),
+                              "--today", TODAY.isoformat())
+    assert code == 1
+    payload = json.loads(out)
+    assert payload["ok"] is False and "session has expired" in payload["error"]
+    root = etree.fromstring(junit.read_bytes())
+    assert root.get("errors") == "1"
+    assert "session has expired" in root.find("testsuite/testcase/error").get("message")
+    for text in (out, err, junit.read_text()):
+        assert fake_org.TOKEN not in text
 
 
 def test_cli_rejects_two_org_sources(env_org, monkeypatch, capsys) -> None:

@@ -24,6 +24,9 @@ def mdf_model(ctx: CheckContext) -> Outcome:
     evidence = [f"model: {mdf.model} ({', '.join(MDF_OBJECTS[mdf.model])})",
                 f"budget access: {mdf.budget_access}",
                 f"tiers with MDF: {', '.join(tiers) or 'none'}"]
+    if mdf.model == "standard":
+        # The standard objects exist only with PRM enabled: say where that gets verified.
+        evidence.append("standard objects need PRM enabled in the org: `prm check --org` verifies them (L05)")
     if not tiers:
         return warned("an `mdf` section but no tier has features.mdf: nobody can request funds", evidence)
     return passed(f"{mdf.model} objects for {', '.join(tiers)}", evidence)

@@ -161,13 +161,14 @@ def org_named_items(ctx: CheckContext) -> Outcome:
 
 
 @item("L05", "org-fields", "Fields and objects the specs rely on exist",
-      fix="enable the feature that adds the field (e.g. partner lookups come with PRM), create it, "
-          "or correct org.fields", needs={"org"}, live=True)
+      fix="enable the feature that adds the field (e.g. partner lookups and the standard MDF objects "
+          "come with PRM), create it, or correct org.fields", needs={"org"}, live=True)
 def org_fields(ctx: CheckContext) -> Outcome:
     """Every field declared in `org.fields` (e.g. Lead.PartnerAccountId when the standard
     partner lookup is chosen) and every object it belongs to exists in the org, and so do
-    the standard MDF objects when the specs choose them."""
-    from prm_builder.checklist.items_mdf_content_sharing import MDF_OBJECTS
+    the standard MDF objects (PartnerMarketingBudget, PartnerFundAllocation, -Request,
+    -Claim) when the specs choose them: they exist only when PRM is enabled."""
+    from prm_builder.generate.mdf_standard import PRM_OBJECTS
 
     org = _org(ctx)
     by_object: dict[str, list[str]] = defaultdict(list)
@@ -175,21 +176,31 @@ def org_fields(ctx: CheckContext) -> Outcome:
         obj, _, fld = entry.partition(".")
         by_object[obj].append(fld)
     mdf = getattr(ctx.spec, "mdf", None)
-    if mdf is not None and mdf.model == "standard":
-        for obj in MDF_OBJECTS["standard"]:
+    standard_mdf = mdf is not None and mdf.model == "standard"
+    if standard_mdf:
+        for obj in PRM_OBJECTS:
             by_object.setdefault(obj, [])
     missing: list[str] = []
+    missing_prm: list[str] = []
     for obj, wanted in sorted(by_object.items()):
         fields = org.field_names(obj)
         if fields is None:
             missing.append(f"object {obj}" + (f" (with {', '.join(wanted)})" if wanted else ""))
+            if standard_mdf and obj in PRM_OBJECTS:
+                missing_prm.append(obj)
             continue
         missing += [f"{obj}.{f}" for f in wanted if f not in fields]
     total = len(ctx.spec.org.fields)
     if missing:
-        return failed(f"{len(missing)} missing: {', '.join(missing)}", missing)
+        # Why the standard MDF objects are absent is nearly always the same: PRM is off.
+        prm = (f"PRM is not enabled (standard MDF object(s) {', '.join(missing_prm)} missing; "
+               "enable PRM or use `mdf: model: custom`); " if missing_prm else "")
+        return failed(f"{prm}{len(missing)} missing: {', '.join(missing)}", missing)
+    evidence = [f"{o}: {', '.join(f) or 'object exists'}" for o, f in sorted(by_object.items())]
+    if standard_mdf:
+        evidence.append(f"standard MDF objects present (PRM enabled): {', '.join(PRM_OBJECTS)}")
     return passed(f"all {total} declared field(s) exist" if total else "the specs declare no org fields",
-                  [f"{o}: {', '.join(f) or 'object exists'}" for o, f in sorted(by_object.items())])
+                  evidence)
 
 
 #: Organization fields holding the internal org-wide default of standard objects

@@ -56,3 +56,17 @@ def junit_xml(report: ChecklistReport) -> bytes:
                            failures=str(counts["fail"]))
     suites.append(suite)
     return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def junit_error(message: str, details: list[str]) -> bytes:
+    """JUnit XML for a run that stopped before any item was judged (specs that do not parse,
+    an org that cannot be reached): one failing test case, so a CI system shows the failure
+    instead of a missing report."""
+    from lxml import etree
+
+    suites = etree.Element("testsuites", name="prm check", tests="1", failures="0", errors="1")
+    suite = etree.SubElement(suites, "testsuite", name="prm check", tests="1", failures="0", errors="1",
+                             skipped="0")
+    case = etree.SubElement(suite, "testcase", classname="prm.checklist", name="prm check run")
+    etree.SubElement(case, "error", message=message, type="error").text = "\n".join([message, *details])
+    return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -17,6 +17,8 @@ from prm_builder.validate.names import api_name_problem
 from prm_builder.validate.registry import ValidationContext, error, rule, warning
 
 NEEDS = {"lead_distribution", "tiers"}
+PICKLIST_VALUE_MAX = 255
+PICKLIST_VALUES_MAX = 1000
 
 
 def _model(ctx: ValidationContext) -> LeadDistribution | None:
@@ -363,6 +365,44 @@ def rule_name(ctx: ValidationContext) -> Iterator[Diagnostic]:
         yield error("PRM-V171", f"assignment rule name '{model.assignment_rule.name}' {problem}",
                     model.assignment_rule.ref("name"), "use letters, digits and single underscores, e.g. "
                     "PRM_Lead_Distribution")
+
+
+@rule("PRM-V172", "entry-formula-length", needs=NEEDS)
+def entry_formula_length(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """An assignment-rule entry formula holds at most 3,900 characters, like every formula;
+    the platform rejects the whole rule file on deploy. Split the condition over several
+    entries, or move part of it into criteria."""
+    model = _model(ctx)
+    if model is None or model.push is None:
+        return
+    for e in model.push.entries or []:
+        if e.formula is not None and len(e.formula) > lead_flows.FORMULA_MAX:
+            yield error("PRM-V172", f"an entry formula is {len(e.formula)} characters; the platform allows "
+                        f"{lead_flows.FORMULA_MAX}", e.ref("formula"),
+                        "split the condition over several entries, or express part of it as criteria")
+
+
+@rule("PRM-V173", "product-interest-picklist", needs=NEEDS)
+def product_picklist(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """Product interest values become picklist values: at most 1,000 per picklist, 255
+    characters each, and no value twice (the deploy rejects a duplicate value)."""
+    model = _model(ctx)
+    if model is None or model.product_interest is None:
+        return
+    product = model.product_interest
+    if len(product.values) > PICKLIST_VALUES_MAX:
+        yield error("PRM-V173", f"product_interest lists {len(product.values)} values; a picklist allows "
+                    f"{PICKLIST_VALUES_MAX}", product.ref("values", PICKLIST_VALUES_MAX),
+                    "group product lines into fewer values")
+    seen: set[str] = set()
+    for i, value in enumerate(product.values):
+        if value.lower() in seen:
+            yield error("PRM-V173", f"product interest value '{value}' is listed twice", product.ref("values", i),
+                        "list each value once")
+        seen.add(value.lower())
+        if len(value) > PICKLIST_VALUE_MAX:
+            yield error("PRM-V173", f"product interest value is {len(value)} characters; picklist values allow "
+                        f"{PICKLIST_VALUE_MAX}", product.ref("values", i), "shorten it")
 
 
 @rule("PRM-V168", "queue-members", needs=NEEDS)
