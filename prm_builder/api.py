@@ -146,6 +146,7 @@ def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_di
 
     With check=True nothing is written: the result says whether force-app/ is stale.
     """
+    check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_OUT), "--mdapi-out": (mdapi_dir, DEFAULT_MDAPI)})
     compiled = compile_program(specs_dir, today)
     source_tree = {f"{SOURCE_ROOT}/{rel}": data for rel, data in compiled.source.items()}
     if check:
@@ -198,12 +199,21 @@ def _deploy_hints() -> list[dict[str, Any]]:
     return [dict(vars(h)) for h in load_hints()]
 
 
-def _check_docs_out(out_dir: Path, specs_dir: Path) -> None:
-    """The package folder is swapped in whole: it must not hold the project or the specs."""
-    out, cwd, specs = out_dir.resolve(), Path.cwd().resolve(), specs_dir.resolve()
-    if out == cwd or out in cwd.parents or out == specs or out in specs.parents or specs in out.parents:
-        raise PrmUserError(f"--out {out_dir} would hold the project or the specs; "
-                           "pass a folder of its own, e.g. build/docs")
+def check_out_dirs(specs_dir: Path, outs: dict[str, tuple[Path, Path]]) -> None:
+    """Output folders are swapped in whole (the MDAPI package and the docs replace what was
+    there): none may hold the project or the specs, sit inside the specs, or overlap another
+    output folder. `outs` maps each option (e.g. '--out') to (the folder given, its default)."""
+    cwd, specs = Path.cwd().resolve(), specs_dir.resolve()
+    for option, (given, default) in outs.items():
+        out = given.resolve()
+        if out == cwd or out in cwd.parents or out == specs or out in specs.parents or specs in out.parents:
+            raise PrmUserError(f"{option} {given} would hold the project or the specs; "
+                               f"pass a folder of its own, e.g. {default.as_posix()}")
+        for other, (other_given, _) in outs.items():
+            other_out = other_given.resolve()
+            if other != option and (out == other_out or other_out in out.parents):
+                raise PrmUserError(f"{option} {given} and {other} {other_given} overlap; "
+                                   "give each output a folder of its own")
 
 
 def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, as_of: dt.date | None = None,
@@ -217,7 +227,7 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
     from prm_builder.docs.origin import origin_of
     from prm_builder.docs.package import package_files
 
-    _check_docs_out(out_dir, specs_dir)
+    check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_DOCS_OUT)})
     origin = origin_of(specs_dir, as_of)
     when = dt.date.fromisoformat(origin.as_of)
     result = validate(specs_dir, when)

@@ -34,9 +34,25 @@ JsonOpt = typer.Option(False, "--json", help="Print machine-readable JSON instea
 TodayOpt = typer.Option(None, "--today", hidden=True, help="Date to judge due dates by (tests).")
 
 
-def _today(value: Optional[str]) -> dt.date | None:
-    value = value or os.environ.get("PRM_TODAY")
-    return dt.date.fromisoformat(value) if value else None
+def _today(value: Optional[str], option: str = "--today") -> dt.date | None:
+    given = value or os.environ.get("PRM_TODAY")
+    if not given:
+        return None
+    try:
+        return dt.date.fromisoformat(given)
+    except ValueError:
+        source = option if value else "PRM_TODAY"
+        raise PrmUserError(f"{source} '{given}' is not a date (YYYY-MM-DD)") from None
+
+
+def _write_file(path: Path, data: bytes, option: str) -> None:
+    """Write a file the user named (parents created); a path that cannot be written is
+    the user's mistake (exit 1), not an internal error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise PrmUserError(f"{option} {path}: cannot write it ({exc.strerror or exc})") from None
 
 
 def _emit(as_json: bool, payload: dict, text: str) -> None:
@@ -135,6 +151,11 @@ def deploy(
 
     DeployOptions(org, test_level=test_level,  # type: ignore[arg-type]
                   specified_tests=[t for t in (tests or "").split(",") if t]).check()
+    # Invalid specs are reported before any org work (the flow's build would stop on them
+    # later). Outside the project root the flow's own message says where to run instead.
+    checked = api.validate(specs) if Path("cumulusci.yml").is_file() else None
+    if checked is not None and not checked.ok:
+        raise PrmUserError(f"{len(checked.errors)} error(s) in the specs", checked.diagnostics)
     step_options: dict[str, object] = {
         "specs": str(specs), "allow_destructive": allow_destructive, "full": full,
         "skip_validation": skip_validation, "record_dir": str(record_dir)}
@@ -163,10 +184,7 @@ def docs(
     as_json: bool = JsonOpt,
 ) -> None:
     """Generate the handoff documentation package (HTML site + Markdown + SVG diagrams)."""
-    try:
-        when = _today(as_of)
-    except ValueError:
-        raise PrmUserError(f"--as-of '{as_of}' is not a date (YYYY-MM-DD)") from None
+    when = _today(as_of, "--as-of")
     result = api.docs(specs, out, as_of=when)
     pages = [f for f in result.files if f.endswith(".html")]
     text = [render_text.changes(str(out), result.changes),
@@ -209,8 +227,7 @@ def check(
                                    "diagnostics": [d.to_json() for d in exc.diagnostics]}, indent=2, sort_keys=True))
         raise
     if junit is not None:
-        junit.parent.mkdir(parents=True, exist_ok=True)
-        junit.write_bytes(junit_xml(report))
+        _write_file(junit, junit_xml(report), "--junit")
     _emit(as_json, report.to_json(), report.format())
     raise typer.Exit(0 if report.ok else 1)
 
@@ -222,7 +239,7 @@ def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        _write_file(out, text.encode("utf-8"), "--out")
         typer.echo(f"wrote {out}")
 
 

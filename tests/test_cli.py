@@ -20,9 +20,11 @@ def test_help_lists_the_commands(tmp_path: Path) -> None:
 
 
 def test_validate_and_help_do_not_import_heavy_modules(project: Path) -> None:
+    # build and docs work offline too: only deploy and `check --org` may load the org libraries
+    # (plan and check have their own tests).
     script = (
         "import runpy, sys\n"
-        "for argv in (['prm', '--help'], ['prm', 'validate']):\n"
+        "for argv in (['prm', '--help'], ['prm', 'validate'], ['prm', 'build'], ['prm', 'docs']):\n"
         "    sys.argv = argv\n"
         "    try:\n"
         "        runpy.run_module('prm_builder', run_name='__main__')\n"
@@ -86,6 +88,8 @@ def test_missing_specs_folder_is_exit_1_without_traceback(tmp_path: Path) -> Non
     proc = run_prm("build", cwd=tmp_path)
     assert proc.returncode == 1
     assert "PRM-V008" in proc.stderr and "Traceback" not in proc.stderr
+    # one error, not also "required section missing" for every section of the absent files
+    assert "PRM-V004" not in proc.stderr and "1 error(s)" in proc.stderr
 
 
 def test_bad_option_is_exit_1(tmp_path: Path) -> None:
@@ -134,3 +138,35 @@ def test_json_schema_rejects_a_typo() -> None:
     schema = json.loads((ROOT / "schema" / "prm-spec.schema.json").read_text())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"program": {"name": "x", "licence": "Partner Community"}}, schema)
+
+
+@pytest.mark.parametrize("options", [
+    ("--mdapi-out", "specs"),          # the MDAPI folder is replaced whole: this deleted the specs
+    ("--mdapi-out", "."),
+    ("--out", "specs/force-app"),
+    ("--out", ".."),
+    ("--out", "out", "--mdapi-out", "out/mdapi"),
+    ("--out", "build/mdapi"),          # the default --mdapi-out
+])
+def test_build_refuses_output_folders_holding_specs_project_or_each_other(project: Path,
+                                                                          options: tuple[str, ...]) -> None:
+    before = {p: p.read_bytes() for p in sorted((project / "specs").rglob("*")) if p.is_file()}
+    proc = run_prm("build", *options, cwd=project)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and options[-2] in proc.stderr
+    after = {p: p.read_bytes() for p in sorted((project / "specs").rglob("*")) if p.is_file()}
+    assert after == before
+    assert not (project / "force-app").exists() and not (project / "out").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ("schema", "--out", "blocker/schema.json"),
+    ("check", "--junit", "blocker/report.xml"),
+    ("validate", "--today", "someday"),
+])
+def test_unwritable_paths_and_malformed_dates_are_user_errors(project: Path, args: tuple[str, ...]) -> None:
+    (project / "blocker").write_text("a file, not a folder\n")
+    proc = run_prm(*args, cwd=project)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+    assert args[1] in proc.stderr

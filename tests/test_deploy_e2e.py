@@ -308,3 +308,19 @@ def test_prm_deploy_to_production_without_validation_stops_before_any_deploy(
     assert "--check-only --test-level RunLocalTests" in captured.out + captured.err
     assert "Traceback" not in captured.out + captured.err
     assert mm.deploy_calls() == []
+
+
+def test_invalid_specs_stop_before_any_org_work(project: Path, capsys: pytest.CaptureFixture) -> None:
+    (project / "specs" / "program.yml").write_text("program: {name: X, license: Customer Community}\n")
+    assert _prm("deploy", "--org", "dev") == 1
+    err = capsys.readouterr().err
+    assert "PRM-V015" in err and "Traceback" not in err and "internal error" not in err
+
+
+def test_unconnected_org_with_a_missing_scratch_definition_is_a_user_error(
+        project: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    # CumulusCI's default scratch definition `qa` names orgs/qa.json, which the project lacks.
+    monkeypatch.delenv("CUMULUSCI_ORG_dev")
+    assert _prm("deploy", "--org", "qa") == 1
+    err = capsys.readouterr().err
+    assert "cci org connect qa" in err and "internal error" not in err

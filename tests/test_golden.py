@@ -6,12 +6,14 @@ Regenerate with `python -m tests.regen_golden` (test programs) and `prm build`
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from prm_builder import api
-from tests.conftest import GOLDEN, ROOT, TODAY
+from prm_builder.write.atomic import MANIFEST
+from tests.conftest import GOLDEN, ROOT, TODAY, run_prm
 from tests.regen_golden import golden_programs, render
 
 
@@ -36,3 +38,24 @@ def test_output_is_deterministic() -> None:
     first = render("minimal")
     second = render("minimal")
     assert first == second
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_example_build_is_byte_identical_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    """Set/dict order must never leak into the output: two `prm build`s of the example in
+    separate processes with different PYTHONHASHSEED give the same bytes, in force-app/
+    and in the MDAPI package (which is not committed, so the golden test cannot see it)."""
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    for seed in ("1", "4242"):
+        proc = run_prm("build", "--out", f"src-{seed}", "--mdapi-out", f"mdapi-{seed}", cwd=tmp_path,
+                       env={"PYTHONHASHSEED": seed})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    source, mdapi = _tree(tmp_path / "src-1"), _tree(tmp_path / "mdapi-1")
+    assert len(mdapi) > 50 and "package.xml" in mdapi
+    assert source == _tree(tmp_path / "src-4242")
+    assert mdapi == _tree(tmp_path / "mdapi-4242")
+    assert source == {MANIFEST: source[MANIFEST], **{f"main/default/{rel}": data for rel, data in
+                                                      _tree(ROOT / "force-app" / "main" / "default").items()}}

@@ -440,3 +440,19 @@ def test_pool_visibility_follows_tier_inheritance(tmp_path: Path, inheritance: b
     rules = _components(specs)["SharingRules:Lead"].body["sharingCriteriaRules"]
     shared = {r["sharedTo"]["group"]: r["criteriaItems"][0]["value"] for r in rules}
     assert shared == {"PRM_Tier_Premier": premier_sees, "PRM_Tier_Authorized": "Authorized"}
+
+
+def test_lead_field_names_use_the_shared_field_checks(tmp_path: Path) -> None:
+    """PRM-V166 runs the same checks as every section's generated fields (validate/field_checks):
+    a repeated name is reported at the second field, pointing back at the first."""
+    specs = _specs(tmp_path, """\
+        lead_distribution:
+          push:
+            queues:
+              - tier: Premier
+          pool:
+            minimum_tier_field: {api_name: Distribution_Tier__c, label: Pool Minimum Tier}
+        """)
+    [diag] = [d for d in api.validate(specs, TODAY).diagnostics if d.code == "PRM-V166"]
+    assert "two lead distribution fields are named 'Distribution_Tier__c'" in diag.message
+    assert diag.ref is not None and diag.ref.line == 6 and diag.related

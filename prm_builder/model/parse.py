@@ -51,8 +51,9 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
     failed = False
     for name, info in known.items():
         if name not in loaded.data:
-            if info.is_required() and loaded.unreadable:
-                failed = True  # probably in the file that did not parse; already reported
+            if info.is_required() and (loaded.unreadable or not loaded.files):
+                # in a file that did not parse, or there are no files (PRM-V008): already reported
+                failed = True
             elif info.is_required():
                 result.diagnostics.append(Diagnostic(
                     "PRM-V004", f"required section '{name}' is missing",

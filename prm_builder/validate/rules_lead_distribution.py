@@ -6,18 +6,17 @@ entries checked for limits and reachability are exactly the entries deployed.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Iterator
 
 from prm_builder.errors import Diagnostic
 from prm_builder.generate import lead_flows
 from prm_builder.generate import lead_routing as lr
 from prm_builder.model.lead_distribution import LeadDistribution, LeadField
+from prm_builder.validate.field_checks import field_spec_problems
 from prm_builder.validate.names import api_name_problem
 from prm_builder.validate.registry import ValidationContext, error, rule, warning
 
 NEEDS = {"lead_distribution", "tiers"}
-LABEL_MAX = 40
 PICKLIST_VALUE_MAX = 255
 PICKLIST_VALUES_MAX = 1000
 
@@ -298,9 +297,9 @@ def queue_names(ctx: ValidationContext) -> Iterator[Diagnostic]:
             at = node.ref("api_name") if node is not None and node.has_key("api_name") else where
             yield error("PRM-V164", f"queue name '{name}' {problem}", at,
                         "set a shorter `api_name:` on the queue, or shorter tier / territory api_names")
-        if len(label) > LABEL_MAX:
+        if len(label) > lr.QUEUE_LABEL_MAX:
             at = node.ref("label") if node is not None and node.has_key("label") else where
-            yield error("PRM-V164", f"queue label '{label}' is {len(label)} characters; the limit is {LABEL_MAX}",
+            yield error("PRM-V164", f"queue label '{label}' is {len(label)} characters; the limit is {lr.QUEUE_LABEL_MAX}",
                         at, "set a shorter `label:`")
         if name.lower() in seen:
             yield error("PRM-V164", f"two queues are named '{name}'", where, "give every queue its own api_name",
@@ -340,18 +339,8 @@ def lead_field_names(ctx: ValidationContext) -> Iterator[Diagnostic]:
     model = _model(ctx)
     if model is None:
         return
-    counts = Counter(f.api_name.lower() for f in _lead_fields(model))
-    for field in _lead_fields(model):
-        problem = api_name_problem(field.api_name, custom_suffix="__c") if field.generate else None
-        if problem:
-            yield error("PRM-V166", f"Lead field name '{field.api_name}' {problem}", field.ref("api_name"),
-                        "use a custom field name such as Distribution_Tier__c")
-        if len(field.label) > LABEL_MAX:
-            yield error("PRM-V166", f"Lead field label is {len(field.label)} characters; the limit is {LABEL_MAX}",
-                        field.ref("label"), "shorten the label")
-        if counts[field.api_name.lower()] > 1:
-            yield error("PRM-V166", f"two lead distribution fields are named '{field.api_name}'",
-                        field.ref("api_name"), "give each field its own api_name")
+    yield from field_spec_problems(_lead_fields(model), code="PRM-V166", what="lead distribution",
+                                   example="Distribution_Tier__c", skip_existing=True)
 
 
 @rule("PRM-V167", "assignment-rule-inactive", needs=NEEDS)
