@@ -94,8 +94,8 @@ class Conversion(SpecNode):
     on_approval: bool = True
     """Convert the Lead to an Opportunity as soon as the registration is approved."""
     converted_status: NonEmptyStr = "Closed - Converted"
-    """A Lead Status value marked 'Converted' in the org (conversion needs one)."""
-    create_opportunity: bool = True
+    """A Lead Status value marked 'Converted' in the org (conversion needs one). Conversion always
+    creates the Opportunity: it is what an approved registration protects."""
 
 
 class Expiry(SpecNode):

@@ -34,8 +34,7 @@ def build(ctx: DocContext) -> Section | None:
         ("Deal amount field", f"Lead.{fields.amount.api_name} (Lead has no Amount; thresholds read this)"),
         ("Status field", f"Lead.{fields.status.api_name}: {join(fields.status.values)}"),
         ("Expiry", f"{deal.expiry.days} days after approval unless converted"),
-        ("Conversion", (f"on approval, to Lead Status '{deal.conversion.converted_status}'"
-                        + ("" if deal.conversion.create_opportunity else ", without an Opportunity"))
+        ("Conversion", f"on approval, to Lead Status '{deal.conversion.converted_status}', creating the Opportunity"
          if deal.conversion.on_approval else "by the channel team"),
         ("Recall", "partners may recall a pending registration" if deal.approval.allow_recall else "not allowed"),
         ("Duplicate check", join(f"{r.label} ({r.action})" for r in deal.duplicates.duplicate_rules)),
