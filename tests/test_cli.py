@@ -119,6 +119,16 @@ def test_schema_command_matches_committed_schema(tmp_path: Path) -> None:
     assert proc.stdout == committed, "schema is stale: run `prm schema --out schema/prm-spec.schema.json`"
 
 
+def test_every_schema_property_has_a_description() -> None:
+    """Editors show a key's description as hover text: every spec key needs a field docstring.
+    (A docstring identical to the referenced model's own docstring is dropped from the schema.)"""
+    schema = json.loads((ROOT / "schema" / "prm-spec.schema.json").read_text())
+    models = {"<root>": schema, **schema.get("$defs", {})}
+    missing = [f"{model}.{key}" for model, node in models.items()
+               for key, prop in node.get("properties", {}).items() if not prop.get("description")]
+    assert not missing, f"schema properties without a description (add a field docstring): {missing}"
+
+
 @pytest.mark.parametrize("folder", ["specs"] + sorted(f"tests/programs/{p.name}" for p in (ROOT / "tests" / "programs").iterdir()))
 def test_example_specs_validate_against_the_json_schema(folder: str) -> None:
     jsonschema = pytest.importorskip("jsonschema")

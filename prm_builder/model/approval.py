@@ -89,6 +89,7 @@ class ApprovalStepSpec(SpecNode):
     label: NonEmptyStr | None = None
     """Label approvers see; defaults to the name with spaces."""
     description: str = ""
+    """Step description in Setup (optional)."""
     approvers: list[ApproverSpec] = Field(min_length=1)
     """Who decides this step (at most 25 per step)."""
     when_multiple: Literal["first_response", "unanimous"] = "first_response"
@@ -114,6 +115,7 @@ class ApprovalRoute(SpecNode):
     label: NonEmptyStr | None = None
     """Label in Setup; defaults to the name with spaces."""
     description: str = ""
+    """Approval process description in Setup; default names the feature and the tiers served."""
     tiers: list[NonEmptyStr] = Field(min_length=1)
     """Partner tiers (name or api_name) whose records this route approves; every tier
     appears in at most one route."""

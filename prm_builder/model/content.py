@@ -18,6 +18,7 @@ class ContentCategory(SpecNode):
     name: NonEmptyStr
     """Category as partners see it, e.g. 'Campaign Kits' (the picklist value; no commas)."""
     description: str = ""
+    """What the category holds (shown in the handoff documents; optional)."""
     tiers: list[NonEmptyStr] = Field(default_factory=list)
     """Tiers (name or api_name) entitled to this category. With sharing.tier_inheritance on
     (the default), higher tiers see it too. Empty: internal only."""

@@ -52,19 +52,26 @@ class LeadFields(SpecNode):
 
     amount: FieldSpec = FieldSpec(**_f("Deal_Amount__c", "Deal Amount",
                                        "Expected deal value; Lead has no Amount, thresholds read this."))
+    """Lead currency field with the expected deal value (approval thresholds read it); default Deal_Amount__c."""
     close_date: FieldSpec = FieldSpec(**_f("Expected_Close_Date__c", "Expected Close Date",
                                            "When the partner expects to close the deal."))
+    """Lead date field: when the partner expects to close; default Expected_Close_Date__c."""
     status: PicklistFieldSpec = PicklistFieldSpec(
         **_f("Registration_Status__c", "Registration Status", "Where the deal registration is in its lifecycle."),
         values=DEFAULT_STATUSES, default="Draft")
+    """Lead picklist of the registration lifecycle; default Registration_Status__c, must offer all six statuses."""
     tier: FieldSpec = FieldSpec(**_f("Registration_Partner_Tier__c", "Partner Tier",
                                      "The registering partner's tier (formula from the partner account)."))
+    """Lead formula: the registering partner's tier from the partner account; default Registration_Partner_Tier__c."""
     expires_on: FieldSpec = FieldSpec(**_f("Registration_Expires_On__c", "Registration Expires On",
                                            "Approved registrations expire on this date unless converted."))
+    """Lead date field: when an approved registration expires unless converted; default Registration_Expires_On__c."""
     rejection_reason: FieldSpec = FieldSpec(**_f("Registration_Rejection_Reason__c", "Rejection Reason",
                                                  "Why the channel team rejected the registration (sent to the partner)."))
+    """Lead text field: why the registration was rejected (sent to the partner); default Registration_Rejection_Reason__c."""
     email_domain: FieldSpec = FieldSpec(**_f("Email_Domain__c", "Email Domain",
                                              "Domain of the lead's email, stamped by a flow for duplicate matching."))
+    """Lead text field: the email's domain, stamped by a flow for duplicate matching; default Email_Domain__c."""
 
     def all_fields(self) -> list[FieldSpec]:
         return [self.amount, self.close_date, self.status, self.tier, self.expires_on,
@@ -84,6 +91,7 @@ class QueueSpec(SpecNode):
     name: ApiName
     """Developer name, e.g. 'Channel_Managers'."""
     label: NonEmptyStr
+    """Queue label shown in Salesforce."""
     email: str = ""
     """Shared inbox notified of new requests (optional)."""
     members: QueueMembers = QueueMembers()
@@ -115,7 +123,9 @@ class MatchField(SpecNode):
 
 class MatchingRuleSpec(SpecNode):
     name: ApiName = "Deal_Reg_Company_Domain"
+    """Developer name of the Lead matching rule."""
     label: NonEmptyStr = "Deal Registration: Company and Email Domain"
+    """Matching rule label in Setup."""
     fields: list[MatchField] = Field(default_factory=lambda: [
         MatchField(field="Company", method="company_name"), MatchField(field="Email_Domain__c")])
     """Fields that must all match (at most 10)."""
@@ -123,10 +133,13 @@ class MatchingRuleSpec(SpecNode):
 
 class DuplicateRuleSpec(SpecNode):
     name: ApiName = "Deal_Reg_Channel_Conflict"
+    """Developer name of the Lead duplicate rule."""
     label: NonEmptyStr = "Deal Registration Channel Conflict"
+    """Duplicate rule label in Setup."""
     action: Literal["block", "alert"] = "block"
     """What a partner user saving a duplicate registration gets: blocked, or an alert."""
     alert_text: NonEmptyStr = "This deal is already registered. Contact your channel manager."
+    """Message shown to the partner user who saves a duplicate registration."""
     matching_rules: list[ApiName] = []
     """Matching rules it uses (at most 3); default: every matching rule of the section.
     The rule applies when a partner user saves a Lead."""
@@ -134,7 +147,9 @@ class DuplicateRuleSpec(SpecNode):
 
 class Duplicates(SpecNode):
     matching_rules: list[MatchingRuleSpec] = Field(default_factory=lambda: [MatchingRuleSpec()])
+    """Lead matching rules to generate; default one on company and email domain."""
     duplicate_rules: list[DuplicateRuleSpec] = Field(default_factory=lambda: [DuplicateRuleSpec()])
+    """Lead duplicate rules to generate; default one blocking channel conflicts."""
 
 
 class Notifications(SpecNode):
@@ -157,15 +172,21 @@ class DealRegistration(SpecNode):
     partner_lookup: PartnerLookup
     """Standard PartnerAccountId or a custom lookup: choose explicitly."""
     fields: LeadFields = LeadFields()
+    """Lead fields prm generates for registrations: amount, dates, status, tier, rejection reason, email domain."""
     queues: list[QueueSpec] = []
     """Queues to generate (e.g. Channel_Managers); approvers may also name org queues."""
     approval: ApprovalRouting
     """Routes per tier: auto-approval thresholds and approval chains (see the README)."""
     conversion: Conversion = Conversion()
+    """Lead-to-Opportunity conversion of approved registrations."""
     expiry: Expiry = Expiry()
+    """How long an approved registration protects the partner (default 90 days)."""
     duplicates: Duplicates = Duplicates()
+    """Matching and duplicate rules that catch channel conflicts."""
     notifications: Notifications = Notifications()
+    """Partner-facing email templates: folder and sender note."""
     list_views: ListViews = ListViews()
+    """Channel managers' Lead list views of registrations."""
 
     @staticmethod
     def status_value(role: str) -> str:

@@ -18,6 +18,7 @@ class OpenDecision(SpecNode):
     due: dt.date
     """Target date, YYYY-MM-DD."""
     status: Literal["open", "decided"] = "open"
+    """'open' (default) or 'decided'."""
     decision: str = ""
     """What was decided (required once status is 'decided')."""
     affects: list[str] = []

@@ -27,7 +27,9 @@ class LeadField(SpecNode):
     api_name: ApiName
     """Developer name including `__c`."""
     label: NonEmptyStr
+    """Field label shown in Salesforce."""
     description: str = ""
+    """Field description in Setup (optional)."""
     generate: bool = True
     """False when the field already exists (another section generates it, or it lives in the
     org: then list it under org.fields)."""
@@ -63,6 +65,7 @@ class ProductInterest(SpecNode):
 
     field: LeadField = LeadField(api_name="Lead_Product_Interest__c", label="Product Interest",
                                  description="Product line the lead asked about; routes it to partners.")
+    """Lead picklist of product lines; default Lead_Product_Interest__c."""
     values: list[NonEmptyStr] = []
     """Picklist values (required when the field is generated)."""
 
@@ -112,9 +115,11 @@ class RuleEntry(SpecNode):
     queue: ApiName
     """Queue that receives matching leads: a push queue, the pool, or an org queue."""
     territory: NonEmptyStr | None = None
+    """Territory name or api_name the lead must be in; none = every territory."""
     tier: NonEmptyStr | None = None
     """Distribution tier of the lead (the Lead tier field)."""
     products: list[NonEmptyStr] = []
+    """Product interest values the lead must have (any of them); empty = any product."""
     criteria: list[Criterion] = []
     """Extra criteria ANDed with territory, tier and products."""
     formula: str | None = None
@@ -165,9 +170,11 @@ class Pool(SpecNode):
     minimum_tier_field: LeadField = LeadField(
         api_name="Pool_Minimum_Tier__c", label="Pool Minimum Tier",
         description="Lowest partner tier that may see and claim this lead while it is in the pool.")
+    """Lead picklist: lowest tier that may see and claim a pool lead; default Pool_Minimum_Tier__c."""
     claim_field: LeadField = LeadField(
         api_name="Claim_Pool_Lead__c", label="Claim This Lead",
         description="Ticking it makes you the owner of this pool lead.")
+    """Lead checkbox partners tick to claim a pool lead; default Claim_Pool_Lead__c."""
     members: QueueMembers = QueueMembers()
     """Internal members (channel operations); partners see pool leads through sharing, not membership."""
 

@@ -35,9 +35,11 @@ class Tier(SpecNode):
     rank: int = Field(ge=1, le=99)
     """1 is the entry tier; a higher rank is a higher tier. Ranks are unique."""
     description: str = ""
+    """Description of the tier's value in the tier global value set (optional)."""
     qualification: dict[str, float] = Field(default_factory=dict)
     """Minimum value of each partner metric (see partner_account.metrics) to hold this tier."""
     features: TierFeatures = TierFeatures()
+    """What the tier unlocks; everything is off unless switched on."""
     mdf: TierMdf | None = None
     """MDF allocation; required when features.mdf is on."""
     group: ApiName | None = None
