@@ -25,6 +25,14 @@ def copy_program(name: str, dest: Path) -> Path:
     return target
 
 
+def edit_spec(file: Path, old: str, new: str) -> None:
+    """Replace one passage of a copied spec file; the passage must be there (a test editing
+    text the example no longer has would otherwise test nothing)."""
+    text = file.read_text()
+    assert old in text, f"{old!r} not in {file.name}"
+    file.write_text(text.replace(old, new))
+
+
 def run_prm(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run `python -m prm_builder` as a user would (real exit codes, real stdout/stderr)."""
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), "PRM_TODAY": TODAY.isoformat(), **(env or {})}

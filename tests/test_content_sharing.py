@@ -10,7 +10,7 @@ import pytest
 
 from prm_builder import api
 from prm_builder.generate.sharing import tier_sees
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, edit_spec
 
 
 @pytest.fixture
@@ -18,12 +18,6 @@ def northwind(tmp_path: Path) -> Path:
     specs = tmp_path / "specs"
     shutil.copytree(ROOT / "specs", specs)
     return specs
-
-
-def _edit(file: Path, old: str, new: str) -> None:
-    text = file.read_text()
-    assert old in text, f"{old!r} not in {file.name}"
-    file.write_text(text.replace(old, new))
 
 
 def _content_rules(specs: Path) -> dict[str, str]:
@@ -47,21 +41,21 @@ def test_higher_tiers_see_everything_lower_tiers_see(northwind: Path) -> None:
 
 
 def test_without_inheritance_each_tier_sees_only_what_names_it(northwind: Path) -> None:
-    _edit(northwind / "sharing.yml", "tier_inheritance: true", "tier_inheritance: false")
+    edit_spec(northwind / "sharing.yml", "tier_inheritance: true", "tier_inheritance: false")
     assert _content_rules(northwind) == {"PRM_Tier_Bronze": "Sales Templates", "PRM_Tier_Silver": "Brand Assets",
                                          "PRM_Tier_Gold": "Campaign Kits"}
 
 
 def test_a_tier_without_co_marketing_gets_no_rule(northwind: Path) -> None:
-    _edit(northwind / "tiers.yml", "      co_marketing: true\n    mdf:\n      annual_allocation: 50000",
+    edit_spec(northwind / "tiers.yml", "      co_marketing: true\n    mdf:\n      annual_allocation: 50000",
           "    mdf:\n      annual_allocation: 50000")  # Gold loses the feature
-    _edit(northwind / "content.yml", "tiers: [Gold]", "tiers: [Silver]")
+    edit_spec(northwind / "content.yml", "tiers: [Gold]", "tiers: [Silver]")
     assert set(_content_rules(northwind)) == {"PRM_Tier_Bronze", "PRM_Tier_Silver"}
 
 
 def test_tier_that_sees_nothing_is_a_warning(northwind: Path) -> None:
-    _edit(northwind / "sharing.yml", "tier_inheritance: true", "tier_inheritance: false")
-    _edit(northwind / "content.yml", "tiers: [Bronze]", "tiers: [Silver]")
+    edit_spec(northwind / "sharing.yml", "tier_inheritance: true", "tier_inheritance: false")
+    edit_spec(northwind / "content.yml", "tiers: [Bronze]", "tiers: [Silver]")
     result = api.validate(northwind, TODAY)
     [warning] = result.warnings
     assert result.ok and warning.code == "PRM-V213" and "'Bronze'" in warning.message
@@ -74,7 +68,7 @@ def test_org_wide_defaults_live_in_the_object_metadata(northwind: Path) -> None:
         return obj.body["sharingModel"], obj.body["externalSharingModel"]
 
     assert defaults() == ("Read", "Private")
-    _edit(northwind / "sharing.yml", "internal: Read ", "internal: Private ")
+    edit_spec(northwind / "sharing.yml", "internal: Read ", "internal: Private ")
     assert defaults() == ("Private", "Private")
 
 

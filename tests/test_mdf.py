@@ -12,7 +12,7 @@ import pytest
 from prm_builder import api
 from prm_builder.generate.component import Component
 from prm_builder.generate.references import check_references, formula_fields
-from tests.conftest import PROGRAMS, ROOT, TODAY
+from tests.conftest import PROGRAMS, ROOT, TODAY, edit_spec
 
 
 @pytest.fixture
@@ -21,12 +21,6 @@ def northwind(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "specs", specs)
     (specs / "prm.lock.json").unlink(missing_ok=True)
     return specs
-
-
-def _edit(file: Path, old: str, new: str) -> None:
-    text = file.read_text()
-    assert old in text, f"{old!r} not in {file.name}"
-    file.write_text(text.replace(old, new))
 
 
 def _components(specs: Path) -> dict[str, Component]:
@@ -62,7 +56,7 @@ def test_allocation_defaults_to_the_tiers_allocation(northwind: Path) -> None:
     formula = _components(northwind)["CustomField:MDF_Budget__c.Allocated_Amount__c"].body["formula"]
     assert formula == ('BLANKVALUE(Allocation_Override__c, CASE(TEXT(Partner_Tier__c), "Silver", 15000, '
                        '"Gold", 50000, 0))')
-    _edit(northwind / "tiers.yml", "annual_allocation: 50000", "annual_allocation: 60000.5")
+    edit_spec(northwind / "tiers.yml", "annual_allocation: 50000", "annual_allocation: 60000.5")
     assert '"Gold", 60000.5' in _components(northwind)["CustomField:MDF_Budget__c.Allocated_Amount__c"].body["formula"]
 
 
@@ -105,7 +99,7 @@ def test_a_typo_in_a_rule_formula_is_a_dangling_reference(northwind: Path) -> No
 
 
 def test_tier_groups_access_gives_budgets_their_own_default_and_tier_rules(northwind: Path) -> None:
-    _edit(northwind / "mdf.yml", "budget_access: account", "budget_access: tier_groups")
+    edit_spec(northwind / "mdf.yml", "budget_access: account", "budget_access: tier_groups")
     result = api.validate(northwind, TODAY)
     assert result.ok and [d.code for d in result.warnings] == ["PRM-V203"]
     comps = {c.key: c for c in result.components}
@@ -136,12 +130,12 @@ def test_approvals_route_requests_and_claims_by_tier(northwind: Path) -> None:
 
 
 def test_approval_route_for_a_tier_without_mdf_is_reported(northwind: Path) -> None:
-    _edit(northwind / "mdf.yml", "tiers: [Gold, Silver]", "tiers: [Gold, Silver, Bronze]")
+    edit_spec(northwind / "mdf.yml", "tiers: [Gold, Silver]", "tiers: [Gold, Silver, Bronze]")
     assert "PRM-V101" in _codes(northwind)
 
 
 def test_auto_approved_claims_are_a_warning(northwind: Path) -> None:
-    _edit(northwind / "mdf.yml", "      - name: MDF_Claim\n        tiers: [Gold, Silver]\n",
+    edit_spec(northwind / "mdf.yml", "      - name: MDF_Claim\n        tiers: [Gold, Silver]\n",
           "      - name: MDF_Claim\n        tiers: [Gold, Silver]\n        auto_approve_below: 500\n")
     result = api.validate(northwind, TODAY)
     assert result.ok and [d.code for d in result.warnings] == ["PRM-V205"]
@@ -162,7 +156,7 @@ def test_standard_model_builds_on_the_prm_objects() -> None:
 def test_standard_model_needs_the_prm_fields_declared(tmp_path: Path) -> None:
     specs = tmp_path / "specs"
     shutil.copytree(PROGRAMS / "mdf_standard", specs)
-    _edit(specs / "mdf.yml", "    - PartnerFundClaim.Status\n", "")
+    edit_spec(specs / "mdf.yml", "    - PartnerFundClaim.Status\n", "")
     [diag] = api.validate(specs, TODAY).errors
     assert diag.code == "PRM-V202" and "PartnerFundClaim.Status" in diag.message
     assert diag.ref and diag.ref.file.endswith("mdf.yml") and diag.ref.line == 3
@@ -171,7 +165,7 @@ def test_standard_model_needs_the_prm_fields_declared(tmp_path: Path) -> None:
 def test_standard_model_warns_about_options_it_ignores(tmp_path: Path) -> None:
     specs = tmp_path / "specs"
     shutil.copytree(PROGRAMS / "mdf_standard", specs)
-    _edit(specs / "mdf.yml", "  model: standard\n", "  model: standard\n  activity_types: [Event]\n")
+    edit_spec(specs / "mdf.yml", "  model: standard\n", "  model: standard\n  activity_types: [Event]\n")
     result = api.validate(specs, TODAY)
     assert result.ok and [d.code for d in result.warnings] == ["PRM-V204"]
 
@@ -214,7 +208,7 @@ def test_partners_get_object_and_field_access_but_cannot_edit_decisions(northwin
 
 def test_custom_model_steps_cannot_name_queues_or_groups(northwind: Path) -> None:
     # requests and claims are master-detail children: no owner, so no queue can hold them
-    _edit(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
+    edit_spec(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
           "            approvers: [{queue: Deal_Reg_Review}, {group: Channel_Managers}]")
     assert [d.code for d in api.validate(northwind, TODAY).errors] == ["PRM-V206", "PRM-V206"]
 
@@ -222,16 +216,16 @@ def test_custom_model_steps_cannot_name_queues_or_groups(northwind: Path) -> Non
 def test_standard_model_steps_may_use_the_deal_registration_queue(northwind: Path) -> None:
     from prm_builder.generate.mdf_standard import REQUIRED_ORG_FIELDS
 
-    _edit(northwind / "mdf.yml", "  model: custom ", "  model: standard ")
-    _edit(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
+    edit_spec(northwind / "mdf.yml", "  model: custom ", "  model: standard ")
+    edit_spec(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
           "            approvers: [{queue: Deal_Reg_Review}]")
-    _edit(northwind / "org.yml", "  fields:\n", "  fields:\n" + "".join(f"    - {f}\n" for f in REQUIRED_ORG_FIELDS))
+    edit_spec(northwind / "org.yml", "  fields:\n", "  fields:\n" + "".join(f"    - {f}\n" for f in REQUIRED_ORG_FIELDS))
     result = api.validate(northwind, TODAY)
     assert result.ok, "\n".join(d.format() for d in result.errors)
     queue = {c.key: c for c in result.components}["Queue:Deal_Reg_Review"].body
     assert [o["sobjectType"] for o in queue["queueSobject"]] == ["Lead", "PartnerFundClaim"]
     assert queue.get("name")  # still deal registration's full queue, extended by one object
-    _edit(northwind / "mdf.yml", "{queue: Deal_Reg_Review}", "{queue: Deal_Reg_Reviews}")
+    edit_spec(northwind / "mdf.yml", "{queue: Deal_Reg_Review}", "{queue: Deal_Reg_Reviews}")
     assert "PRM-V109" in _codes(northwind)
 
 
