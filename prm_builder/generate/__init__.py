@@ -16,6 +16,7 @@ from prm_builder.generate import (account, content, deal_registration, lead_dist
                                    mdf_standard, tiers)
 from prm_builder.generate.approvals import ApprovalLock, apply_versions, check_process_count
 from prm_builder.generate.component import Component
+from prm_builder.generate.formula_blanks import check_blank_handling
 from prm_builder.generate.formula_limits import check_formula_lengths
 from prm_builder.generate.references import check_references
 from prm_builder.generate.group_names import check_group_names
@@ -78,4 +79,5 @@ def generate(spec: ProgramSpec, lock: ApprovalLock | None = None) -> Generated:
     ordered = sorted(merged, key=lambda c: c.key)
     diagnostics += check_group_names(spec, ordered) + check_references(spec, ordered, folded)
     diagnostics += check_formula_lengths(spec, ordered) + check_process_count(ordered, new_lock)
+    diagnostics += check_blank_handling(spec, ordered)
     return Generated(ordered, diagnostics, new_lock)

@@ -31,14 +31,21 @@ def roll_up(operation: str, foreign_key: str, summarized: str | None = None,
             "summaryFilterItems": [{"field": f, "operation": op, "value": v} for f, op, v in filters]}
 
 
-def currency_formula(formula: str) -> dict[str, Any]:
+def blank_handling(blanks_as_zero: bool) -> str:
+    """`formulaTreatBlanksAs`: with BlankAsZero the platform replaces blank number, currency
+    and percent fields by 0 before evaluating, so BLANKVALUE/ISBLANK never see a blank; a
+    formula that tests for blanks needs BlankAsBlank (PRM-V033 checks every generated one)."""
+    return "BlankAsZero" if blanks_as_zero else "BlankAsBlank"
+
+
+def currency_formula(formula: str, blanks_as_zero: bool = True) -> dict[str, Any]:
     return {"type": "Currency", "precision": 18, "scale": 2, "formula": formula,
-            "formulaTreatBlanksAs": "BlankAsZero"}
+            "formulaTreatBlanksAs": blank_handling(blanks_as_zero)}
 
 
-def percent_formula(formula: str) -> dict[str, Any]:
+def percent_formula(formula: str, blanks_as_zero: bool = True) -> dict[str, Any]:
     return {"type": "Percent", "precision": 5, "scale": 1, "formula": formula,
-            "formulaTreatBlanksAs": "BlankAsZero"}
+            "formulaTreatBlanksAs": blank_handling(blanks_as_zero)}
 
 
 def text(length: int = 255, required: bool = False) -> dict[str, Any]:

@@ -113,7 +113,8 @@ def _budget(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
                             lambda t: f.formula_number(t.mdf.annual_allocation if t.mdf else 0), "0")
     yield f.field_component(
         BUDGET, "Allocated_Amount__c", "Allocated Amount",
-        ft.currency_formula(f"BLANKVALUE(Allocation_Override__c, {tier_amount})"),
+        # BlankAsBlank: with BlankAsZero the blank override reads 0 and the allocation is 0 (PRM-V033).
+        ft.currency_formula(f"BLANKVALUE(Allocation_Override__c, {tier_amount})", blanks_as_zero=False),
         purpose="Allocation defaulted from the tier (tiers.mdf.annual_allocation), overridable per partner.",
         description="The override when set, else the annual allocation of the budget's tier.",
         source=spec.ref("tiers"))
@@ -189,8 +190,10 @@ def _request(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
     yield _field(REQUEST, "Partial_Approval_Amount__c", "Partial Approval Amount", f.currency(),
                  "Set by the approver to approve less than requested; blank: the requested amount.", mdf)
     yield _field(REQUEST, "Approved_Amount__c", "Approved Amount",
+                 # BlankAsBlank: a blank partial amount must fall back to the request (PRM-V033).
                  ft.currency_formula('IF(ISPICKVAL(Status__c, "Approved"), '
-                                     'BLANKVALUE(Partial_Approval_Amount__c, Requested_Amount__c), 0)'),
+                                     'BLANKVALUE(Partial_Approval_Amount__c, Requested_Amount__c), 0)',
+                                     blanks_as_zero=False),
                  "Funds committed once approved (the budget rolls this up).", mdf)
     claim_key = f"{CLAIM}.MDF_Request__c"
     yield _field(REQUEST, "Claimed_Amount__c", "Claimed Amount",

@@ -36,6 +36,10 @@ STRUCTURAL: list[CodeDoc] = [
     CodeDoc("PRM-V032", "formula-too-long", "generate", "A generated formula (field, validation rule or "
             "workflow field update) exceeds the platform's 3,900 characters; formulas with a branch per tier "
             "grow with the number and length of tier api_names. Use fewer tiers or shorter api_names."),
+    CodeDoc("PRM-V033", "formula-blank-as-zero", "generate", "A generated number, currency or percent formula "
+            "field tests for blanks (BLANKVALUE, ISBLANK, NULLVALUE, ISNULL) while treating blank fields as zero "
+            "(formulaTreatBlanksAs BlankAsZero): the platform replaces blanks by 0 first, so the test never sees "
+            "one. A bug in prm's generators (report it); the field needs BlankAsBlank."),
     CodeDoc("PRM-V040", "sharing-criteria-limit", "generate", "More than 50 criteria-based sharing rules on one "
             "object. Combine rules."),
     CodeDoc("PRM-V041", "sharing-total-limit", "generate", "More than 300 sharing rules (owner + criteria) on "
