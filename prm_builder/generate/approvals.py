@@ -85,6 +85,9 @@ class ApprovalTarget:
     recall_actions: tuple[tuple[str, str], ...] = ()
     feature: str = "approval"
     """Human name of the feature, used in descriptions."""
+    lock_when_approved: bool = False
+    """finalApprovalRecordLock: keep the record locked after final approval (approved values
+    then change only by admins); approver-owned values are guarded by generate/approval_guards.py."""
 
 
 def group_queue_name(group: str) -> str:
@@ -151,7 +154,7 @@ def process_component(target: ApprovalTarget, routing: ApprovalRouting, route: A
         "enableMobileDeviceAccess": False,
         "entryCriteria": {"criteriaItems": entry},
         "finalApprovalActions": _actions([("FieldUpdate", updates["approved"]), *target.approval_actions]),
-        "finalApprovalRecordLock": False,
+        "finalApprovalRecordLock": target.lock_when_approved,
         "finalRejectionActions": _actions([("FieldUpdate", updates["rejected"]), *target.rejection_actions]),
         # Unlocked after rejection so the submitter can fix the record and resubmit.
         "finalRejectionRecordLock": False,

@@ -59,7 +59,7 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
 
 def _access(mdf: MdfSpec, parts: list[Component]) -> Iterator[Component]:
     """Tabs and permission sets: partners read budgets and write their requests and claims
-    (status only up to Submitted, see the *_Status_Set_By_Approval rules); the MDF team
+    (status only up to Submitted: generate/approval_guards.py); the MDF team
     manages everything."""
     for obj in (BUDGET, REQUEST, CLAIM):
         yield tab(obj, "Custom17: Sack", mdf.ref(), f"Navigation to {obj} for partners and the MDF team.")
@@ -129,13 +129,21 @@ def _budget(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
                  ft.roll_up("sum", request_key, f"{REQUEST}.Approved_Amount__c"),
                  "Total approved on this budget's requests (committed funds).", mdf,
                  (f"CustomField:{REQUEST}.Approved_Amount__c", f"CustomField:{request_key}"))
+    # Submitted requests hold funds too: without them every partner could submit requests for
+    # the whole remaining amount at once and approvers would over-commit the budget.
+    yield _field(BUDGET, "Pending_Amount__c", "Pending Amount",
+                 ft.roll_up("sum", request_key, f"{REQUEST}.Requested_Amount__c",
+                            [(f"{REQUEST}.Status__c", "equals", "Submitted")]),
+                 "Total of the requests submitted and awaiting a decision (funds on hold).", mdf,
+                 (f"CustomField:{REQUEST}.Requested_Amount__c", f"CustomField:{REQUEST}.Status__c",
+                  f"CustomField:{request_key}"))
     yield _field(BUDGET, "Claimed_Amount__c", "Claimed Amount",
                  ft.roll_up("sum", request_key, f"{REQUEST}.Claimed_Amount__c"),
                  "Total claimed on this budget's requests (submitted, approved and paid claims).", mdf,
                  (f"CustomField:{REQUEST}.Claimed_Amount__c", f"CustomField:{request_key}"))
     yield _field(BUDGET, "Remaining_Amount__c", "Remaining Amount",
-                 ft.currency_formula("Allocated_Amount__c - Approved_Amount__c"),
-                 "Allocation not yet committed to approved requests.", mdf)
+                 ft.currency_formula("Allocated_Amount__c - Approved_Amount__c - Pending_Amount__c"),
+                 "Allocation not yet committed to approved requests nor held by submitted ones.", mdf)
     yield _field(BUDGET, "Utilisation_Rate__c", "Utilisation Rate",
                  ft.percent_formula("IF(Allocated_Amount__c > 0, Claimed_Amount__c / Allocated_Amount__c, 0)"),
                  "Share of the allocation the partner has claimed (the program's utilisation figure).", mdf)
@@ -216,10 +224,16 @@ def _request(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
         description="A partner demoted out of the MDF tiers cannot request more funds.", source=spec.ref("tiers"))
     yield validation_rule(
         REQUEST, "Request_Within_Remaining_Budget",
-        'AND(OR(ISNEW(), ISCHANGED(Requested_Amount__c)), NOT(ISPICKVAL(Status__c, "Approved")), '
-        "Requested_Amount__c > MDF_Budget__r.Remaining_Amount__c)",
-        "The request exceeds the budget's remaining amount.",
-        description="A request cannot exceed what is left of the budget.", source=mdf.ref(),
+        # Checked when a request is created, its amount changes, or it is submitted; a request
+        # already submitted is part of Pending_Amount__c, so its own prior amount is added back
+        # (PRIORVALUE on insert is the new value, hence NOT(ISNEW())).
+        'AND(OR(ISNEW(), ISCHANGED(Requested_Amount__c), AND(ISCHANGED(Status__c), ISPICKVAL(Status__c, "Submitted"))), '
+        'OR(ISPICKVAL(Status__c, "Draft"), ISPICKVAL(Status__c, "Submitted")), '
+        'Requested_Amount__c - IF(AND(NOT(ISNEW()), ISPICKVAL(PRIORVALUE(Status__c), "Submitted")), '
+        "PRIORVALUE(Requested_Amount__c), 0) > MDF_Budget__r.Remaining_Amount__c)",
+        "The request exceeds the budget's remaining amount (allocation less approved and submitted requests).",
+        description="A request cannot exceed what is left of the budget, counting submitted requests "
+        "awaiting a decision (no over-commit).", source=mdf.ref(),
         display_field="Requested_Amount__c")
     yield validation_rule(
         REQUEST, "Request_Partial_Approval_Not_Above_Request",
@@ -232,7 +246,6 @@ def _request(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
         "The claims on this request exceed its approved amount.",
         description="All claims together stay within the approved amount (runs when a claim changes the roll-up).",
         source=mdf.ref())
-    yield status_by_approval(REQUEST, "Request", ["Approved", "Rejected"], mdf)
     yield validation_rule(
         REQUEST, "Request_Ends_After_Start", "End_Date__c < Start_Date__c",
         "The activity cannot end before it starts.", description="Activities run forwards.",
@@ -276,7 +289,6 @@ def _claim(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
         CLAIM, "Claim_Paid_Needs_Date", 'AND(ISPICKVAL(Status__c, "Paid"), ISBLANK(Paid_Date__c))',
         "Enter the paid date when marking the claim paid.",
         description="Paid claims record when they were paid.", source=mdf.ref(), display_field="Paid_Date__c")
-    yield status_by_approval(CLAIM, "Claim", ["Approved", "Rejected", "Paid"], mdf)
     if mdf.claim_window_days is not None:
         yield validation_rule(
             CLAIM, "Claim_Within_Claim_Window",
@@ -286,14 +298,3 @@ def _claim(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
             description="Late claims distort the period's figures; the window comes from mdf.claim_window_days.",
             source=mdf.ref("claim_window_days") if mdf.has_key("claim_window_days") else mdf.ref())
 
-
-def status_by_approval(obj: str, prefix: str, decided: list[str], mdf: MdfSpec,
-                       status_field: str = "Status__c") -> Component:
-    """Partners may move the status only as far as Submitted: the decision is the approval's
-    (its field updates do not run validation rules, so approvals still set these values)."""
-    values = ", ".join(f"ISPICKVAL({status_field}, {f.formula_string(v)})" for v in decided)
-    return validation_rule(
-        obj, f"{prefix}_Status_Set_By_Approval",
-        f'AND(OR(ISNEW(), ISCHANGED({status_field})), OR({values}), $User.UserType = "PowerPartner")',
-        f"{' / '.join(decided)} is set by the approval, not by partners.",
-        description="Partners cannot approve their own records.", source=mdf.ref(), display_field=status_field)

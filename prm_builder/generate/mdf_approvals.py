@@ -49,10 +49,15 @@ def targets(spec: ProgramSpec) -> list[tuple[ApprovalTarget, ApprovalRouting, st
             continue
         # approvers of a claim judge its proof of performance, so the approval page shows it
         proof = ("Proof_of_Performance__c",) if key == "claim_approval" else ()
+        # Approved claims stay locked (nothing hangs off a claim). Approved requests cannot: an
+        # approval lock on a master record locks its master-detail children too, and partners
+        # must still file claims against an approved request; approval_guards.py freezes the
+        # request's approved values instead (issue 12, item 16).
         target = ApprovalTarget(object=obj, prefix=prefix, status_field=status, statuses=statuses,
                                 tier_field=tier, amount_field=amount, tier_names=tier_names,
                                 page_fields=(amount, tier, *proof), feature=feature,
-                                submitters=CUSTOM_SUBMITTERS if section.model == "custom" else STANDARD_SUBMITTERS)
+                                submitters=CUSTOM_SUBMITTERS if section.model == "custom" else STANDARD_SUBMITTERS,
+                                lock_when_approved=key == "claim_approval")
         out.append((target, routing, key))
     return out
 

@@ -15,7 +15,7 @@ from typing import Iterator
 from prm_builder.generate import field_types as ft
 from prm_builder.generate import fields as f
 from prm_builder.generate.component import Component
-from prm_builder.generate.mdf import eligible_condition, mdf_tiers, status_by_approval, tier_case
+from prm_builder.generate.mdf import eligible_condition, mdf_tiers, tier_case
 from prm_builder.generate.objects import validation_rule
 from prm_builder.generate.permissions import ObjectAccess, permission_set
 from prm_builder.model.mdf import MdfSpec
@@ -110,7 +110,6 @@ def _request(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
                 "The request exceeds the allocation's remaining amount.",
                 "A request cannot exceed what is left of the allocation.", mdf, "RequestedAmount",
                 (f"CustomField:{REQUEST}.AllocationId",))
-    yield status_by_approval(REQUEST, "Request", ["Approved", "Rejected"], mdf, "Status")
     yield _rule(REQUEST, "Request_Approved_Not_Above_Request", "Amount > RequestedAmount",
                 "The approved amount cannot exceed the requested amount.",
                 "Approvers may cut a request, never raise it.", mdf, "Amount")
@@ -130,7 +129,6 @@ def _claim(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
                 "The claim exceeds the request's approved amount.",
                 "A claim cannot exceed its request's approved amount.", mdf, "Amount",
                 (f"CustomField:{CLAIM}.RequestId",))
-    yield status_by_approval(CLAIM, "Claim", ["Approved", "Rejected", "Paid"], mdf, "Status")
     yield _rule(CLAIM, "Claim_Proof_Before_Submission",
                 'AND(NOT(ISPICKVAL(Status, "Draft")), ISBLANK(Proof_of_Performance__c))',
                 "Add proof of performance before submitting the claim.",
