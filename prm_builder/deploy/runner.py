@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Literal, Protocol
 
+from prm_builder.deploy.flow_activation import deploy_inactive, flow_names
 from prm_builder.deploy.hints import Hint, hint_for, match_hints
 from prm_builder.deploy.package import StepPackage, destructive_xml, step_packages, write_step_package
 from prm_builder.deploy.plan import Plan, make_plan
 from prm_builder.deploy.record import DEFAULT_RECORD_DIR, OrgRecord, build_hash, load_record, save_record
 from prm_builder.deploy.results import DeployStatus
-from prm_builder.deploy.steps import DeployStep
+from prm_builder.deploy.steps import FLOW_ACTIVATION, DeployStep
 from prm_builder.errors import PrmUserError
 from prm_builder.generate.component import Component
 from prm_builder.write.render import mdapi_files
@@ -111,6 +112,8 @@ class DeployReport:
     steps: list[StepReport] = field(default_factory=list)
     skipped_removals: list[str] = field(default_factory=list)
     duplicate_rules_to_activate: list[str] = field(default_factory=list)
+    flows_to_activate: list[str] = field(default_factory=list)
+    """Production: flows deployed inactive, for the prm_activate_flows step (flow_activation.py)."""
     record_file: Path | None = None
 
     @property
@@ -120,7 +123,8 @@ class DeployReport:
     def to_json(self) -> dict:
         return {"ok": self.ok, "org": self.org, "check_only": self.check_only, "plan": self.plan.to_json(),
                 "steps": [s.to_json() for s in self.steps], "skipped_removals": self.skipped_removals,
-                "duplicate_rules_to_activate": self.duplicate_rules_to_activate}
+                "duplicate_rules_to_activate": self.duplicate_rules_to_activate,
+                "flows_to_activate": self.flows_to_activate}
 
     def format(self) -> str:
         verb = "validation (check-only)" if self.check_only else "deploy"
@@ -141,6 +145,9 @@ class DeployReport:
                 lines.append(f"  {_readable(s.error, st)}")
             shown = {h.id for f in (s.status.component_failures if s.status else []) for h in f.hints}
             lines += [f"  hint {h.id}: {h.hint}" for h in s.hints if h.id not in shown]
+        if self.flows_to_activate:
+            lines.append(f"step {FLOW_ACTIVATION.name}: {len(self.flows_to_activate)} flows sent inactive "
+                         "(production), activated next by prm_activate_flows")
         for key in self.skipped_removals:
             lines.append(f"skipped removal {key}: pass --allow-destructive to delete it from the org")
         done = "succeeded" if self.ok else "failed"
@@ -237,6 +244,10 @@ def run_deploy(components: list[Component], opts: DeployOptions, deployer: StepD
     packages = step_packages(plan, allow_destructive=opts.allow_destructive)
     if opts.check_only and len(packages) > 1:
         packages = [_merged(packages)]
+    if opts.production:
+        # production activates flows only with flow test coverage: send them inactive and let
+        # the later prm_activate_flows step switch them on (flow_activation.py says why)
+        packages = [deploy_inactive(p) for p in packages]
     with tempfile.TemporaryDirectory(prefix="prm-deploy-", dir=work_dir) as tmp:
         for index, package in enumerate(packages, 1):
             folder = write_step_package(Path(tmp), index, package)
@@ -247,6 +258,8 @@ def run_deploy(components: list[Component], opts: DeployOptions, deployer: StepD
             if not opts.check_only:
                 _remember(record, plan, package)
                 report.record_file = save_record(opts.record_dir, record)
+                if opts.production:
+                    report.flows_to_activate += flow_names(package.components)
                 if package.step.activate_duplicate_rules:
                     report.duplicate_rules_to_activate += [
                         c.full_name for c in package.components if c.type == "DuplicateRule"]

@@ -43,6 +43,15 @@ STEPS: tuple[DeployStep, ...] = (
     ),
 )
 
+#: Not a deploy of its own: after the steps above, production orgs get their flows (sent
+#: inactive by the runner) switched on by the prm_activate_flows task (flow_activation.py).
+FLOW_ACTIVATION = DeployStep(
+    "activate-flows",
+    "production activates a deployed flow only with Apex flow test coverage, which scheduled flows and "
+    "scheduled paths cannot have: flows go to production inactive and are activated afterwards "
+    "through the Tooling API (other orgs receive them active)",
+)
+
 STEP_NAMES: tuple[str, ...] = tuple(s.name for s in STEPS)
 
 

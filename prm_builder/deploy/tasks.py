@@ -13,12 +13,14 @@ from typing import Any
 
 from cumulusci.core.exceptions import CumulusCIFailure, TaskOptionsError
 from cumulusci.core.tasks import BaseSalesforceTask, BaseTask
+from cumulusci.tasks.salesforce import BaseSalesforceApiTask
 from cumulusci.core.utils import process_bool_arg, process_list_arg
 from cumulusci.tasks.metadata_etl.duplicate_rules import SetDuplicateRuleStatus
 
 from prm_builder import api
 from prm_builder.deploy.cci import CumulusCIDeployer, is_production
 from prm_builder.deploy.checklist import run_checklist
+from prm_builder.deploy.flow_activation import activate
 from prm_builder.deploy.hints import hint_for
 from prm_builder.deploy.record import DEFAULT_RECORD_DIR
 from prm_builder.deploy.render import plan_text
@@ -135,7 +137,8 @@ class DeploySteps(BaseSalesforceTask):
         except PrmUserError as exc:
             raise _user_error(exc) from None
         self.logger.info(report.format())
-        self.return_values = {"report": report.to_json(), "duplicate_rules": report.duplicate_rules_to_activate}
+        self.return_values = {"report": report.to_json(), "duplicate_rules": report.duplicate_rules_to_activate,
+                              "flows": report.flows_to_activate}
         if not report.ok:
             raise PrmDeployFailed(report)
 
@@ -168,3 +171,18 @@ class ActivateDuplicateRules(SetDuplicateRuleStatus):
                 self.logger.info(f"matching rules still activating; activating again in {delay:g}s")
                 time.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+class ActivateFlows(BaseSalesforceApiTask):
+    """Activate the flows a production deploy sent inactive (prm_builder/deploy/flow_activation.py):
+    the latest version of each, through the Tooling API's FlowDefinition. Nothing to do
+    elsewhere: sandboxes and scratch orgs receive the flows active."""
+
+    task_options = {"api_names": {"description": "Flow API names (default: none; the deploy step's return value)."}}
+
+    def _run_task(self) -> None:
+        names = process_list_arg(self.options.get("api_names") or [])
+        try:
+            self.return_values = {"activated": activate(self.tooling, names, self.logger.info)}
+        except LookupError as exc:
+            raise CumulusCIFailure(str(exc)) from None
