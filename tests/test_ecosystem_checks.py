@@ -62,11 +62,13 @@ def _node(script: str, *targets: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every program built (source format) into its own temporary folder."""
+    """Every program built (source format) into its own temporary folder; from a copy of its
+    specs, because a build also writes the program's prm.lock.json."""
     out = {}
     for name, specs in PROGRAM_DIRS.items():
         root = tmp_path_factory.mktemp(name)
-        api.build(specs, root / "force-app", root / "mdapi")
+        shutil.copytree(specs, root / "specs")
+        api.build(root / "specs", root / "force-app", root / "mdapi")
         out[name] = root / "force-app"
     return out
 
