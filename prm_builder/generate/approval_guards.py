@@ -31,6 +31,8 @@ from typing import Iterator
 
 from prm_builder.errors import SourceRef
 from prm_builder.generate import fields as f
+from prm_builder.generate import mdf as mdf_custom
+from prm_builder.generate import mdf_standard
 from prm_builder.generate.component import Component
 from prm_builder.generate.objects import validation_rule
 from prm_builder.model.root import ProgramSpec
@@ -131,8 +133,9 @@ def targets(spec: ProgramSpec) -> list[GuardTarget]:
     mdf = spec.mdf
     if mdf is not None:
         custom = mdf.model == "custom"
-        status = "Status__c" if custom else "Status"
-        request, claim = ("MDF_Request__c", "MDF_Claim__c") if custom else ("PartnerFundRequest", "PartnerFundClaim")
+        model = mdf_custom if custom else mdf_standard
+        request, claim = model.REQUEST, model.CLAIM
+        status = model.APPROVAL_FIELDS[request][2]
         request_values = (("Requested_Amount__c", "Partial_Approval_Amount__c", "Start_Date__c", "End_Date__c",
                            "Activity_Type__c") if custom else ("RequestedAmount", "Amount"))
         claim_values = ("Claimed_Amount__c",) if custom else ("Amount",)
