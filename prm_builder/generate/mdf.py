@@ -87,6 +87,14 @@ def _field(obj: str, name: str, label: str, body: dict, description: str, mdf: M
                              description=description, references=references)
 
 
+def _sum(obj: str, name: str, label: str, key: str, summarized: str, description: str, mdf: MdfSpec,
+         filters: list[tuple[str, str, str]] | None = None) -> Component:
+    """A sum roll-up of `summarized` over the details linked by `key`, optionally filtered."""
+    refs = {f"CustomField:{summarized}", f"CustomField:{key}"} | {f"CustomField:{fld}" for fld, _, _ in filters or []}
+    return _field(obj, name, label, ft.roll_up("sum", key, summarized, filters or []), description, mdf,
+                  tuple(sorted(refs)))
+
+
 def _budget(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
     by_account = mdf.budget_access == "account"
     internal, external = ((CONTROLLED_BY_PARENT, CONTROLLED_BY_PARENT) if by_account
@@ -119,28 +127,18 @@ def _budget(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
         description="The override when set, else the annual allocation of the budget's tier.",
         source=spec.ref("tiers"))
     request_key = f"{REQUEST}.MDF_Budget__c"
-    yield _field(BUDGET, "Requested_Amount__c", "Requested Amount",
-                 ft.roll_up("sum", request_key, f"{REQUEST}.Requested_Amount__c",
-                            [(f"{REQUEST}.Status__c", "notEqual", "Draft")]),
-                 "Total of the requests submitted against this budget.", mdf,
-                 (f"CustomField:{REQUEST}.Requested_Amount__c", f"CustomField:{REQUEST}.Status__c",
-                  f"CustomField:{request_key}"))
-    yield _field(BUDGET, "Approved_Amount__c", "Approved Amount",
-                 ft.roll_up("sum", request_key, f"{REQUEST}.Approved_Amount__c"),
-                 "Total approved on this budget's requests (committed funds).", mdf,
-                 (f"CustomField:{REQUEST}.Approved_Amount__c", f"CustomField:{request_key}"))
+    yield _sum(BUDGET, "Requested_Amount__c", "Requested Amount", request_key, f"{REQUEST}.Requested_Amount__c",
+               "Total of the requests submitted against this budget.", mdf,
+               [(f"{REQUEST}.Status__c", "notEqual", "Draft")])
+    yield _sum(BUDGET, "Approved_Amount__c", "Approved Amount", request_key, f"{REQUEST}.Approved_Amount__c",
+               "Total approved on this budget's requests (committed funds).", mdf)
     # Submitted requests hold funds too: without them every partner could submit requests for
     # the whole remaining amount at once and approvers would over-commit the budget.
-    yield _field(BUDGET, "Pending_Amount__c", "Pending Amount",
-                 ft.roll_up("sum", request_key, f"{REQUEST}.Requested_Amount__c",
-                            [(f"{REQUEST}.Status__c", "equals", "Submitted")]),
-                 "Total of the requests submitted and awaiting a decision (funds on hold).", mdf,
-                 (f"CustomField:{REQUEST}.Requested_Amount__c", f"CustomField:{REQUEST}.Status__c",
-                  f"CustomField:{request_key}"))
-    yield _field(BUDGET, "Claimed_Amount__c", "Claimed Amount",
-                 ft.roll_up("sum", request_key, f"{REQUEST}.Claimed_Amount__c"),
-                 "Total claimed on this budget's requests (submitted, approved and paid claims).", mdf,
-                 (f"CustomField:{REQUEST}.Claimed_Amount__c", f"CustomField:{request_key}"))
+    yield _sum(BUDGET, "Pending_Amount__c", "Pending Amount", request_key, f"{REQUEST}.Requested_Amount__c",
+               "Total of the requests submitted and awaiting a decision (funds on hold).", mdf,
+               [(f"{REQUEST}.Status__c", "equals", "Submitted")])
+    yield _sum(BUDGET, "Claimed_Amount__c", "Claimed Amount", request_key, f"{REQUEST}.Claimed_Amount__c",
+               "Total claimed on this budget's requests (submitted, approved and paid claims).", mdf)
     yield _field(BUDGET, "Remaining_Amount__c", "Remaining Amount",
                  ft.currency_formula("Allocated_Amount__c - Approved_Amount__c - Pending_Amount__c"),
                  "Allocation not yet committed to approved requests nor held by submitted ones.", mdf)
@@ -204,15 +202,11 @@ def _request(spec: ProgramSpec, mdf: MdfSpec) -> Iterator[Component]:
                                      blanks_as_zero=False),
                  "Funds committed once approved (the budget rolls this up).", mdf)
     claim_key = f"{CLAIM}.MDF_Request__c"
-    yield _field(REQUEST, "Claimed_Amount__c", "Claimed Amount",
-                 ft.roll_up("sum", claim_key, f"{CLAIM}.Claimed_Amount__c",
-                            [(f"{CLAIM}.Status__c", "notEqual", "Draft"), (f"{CLAIM}.Status__c", "notEqual", "Rejected")]),
-                 "Total of the submitted, approved and paid claims on this request.", mdf,
-                 (f"CustomField:{CLAIM}.Claimed_Amount__c", f"CustomField:{CLAIM}.Status__c", f"CustomField:{claim_key}"))
-    yield _field(REQUEST, "Paid_Amount__c", "Paid Amount",
-                 ft.roll_up("sum", claim_key, f"{CLAIM}.Claimed_Amount__c", [(f"{CLAIM}.Status__c", "equals", "Paid")]),
-                 "Total of the paid claims on this request.", mdf,
-                 (f"CustomField:{CLAIM}.Claimed_Amount__c", f"CustomField:{CLAIM}.Status__c", f"CustomField:{claim_key}"))
+    yield _sum(REQUEST, "Claimed_Amount__c", "Claimed Amount", claim_key, f"{CLAIM}.Claimed_Amount__c",
+               "Total of the submitted, approved and paid claims on this request.", mdf,
+               [(f"{CLAIM}.Status__c", "notEqual", "Draft"), (f"{CLAIM}.Status__c", "notEqual", "Rejected")])
+    yield _sum(REQUEST, "Paid_Amount__c", "Paid Amount", claim_key, f"{CLAIM}.Claimed_Amount__c",
+               "Total of the paid claims on this request.", mdf, [(f"{CLAIM}.Status__c", "equals", "Paid")])
     yield _field(REQUEST, "Partner_Tier__c", "Partner Tier",
                  f.text_formula(f"TEXT(MDF_Budget__r.Partner_Account__r.{account_tier})", blanks_as_zero=False),
                  "The partner's current tier (approval routing and eligibility read it).", mdf)
