@@ -52,7 +52,10 @@ def targets(spec: ProgramSpec) -> list[tuple[ApprovalTarget, ApprovalRouting, st
         # Approved claims stay locked (nothing hangs off a claim). Approved requests cannot: an
         # approval lock on a master record locks its master-detail children too, and partners
         # must still file claims against an approved request; approval_guards.py freezes the
-        # request's approved values instead (issue 12, item 16).
+        # request's approved values instead (issue 12, item 16). Source: the approval lock
+        # covers "the record and any child records in a master-detail relationship with it"
+        # (douglascayers.com, "How to lock related lists when parent record approved", quoting
+        # Salesforce's approval documentation; no org was reachable to confirm).
         target = ApprovalTarget(object=obj, prefix=prefix, status_field=status, statuses=statuses,
                                 tier_field=tier, amount_field=amount, tier_names=tier_names,
                                 page_fields=(amount, tier, *proof), feature=feature,
