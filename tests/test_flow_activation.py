@@ -26,6 +26,7 @@ from prm_builder.deploy.runner import DeployOptions, StepOutcome, run_deploy
 from tests import mdapi_mock as mm
 from tests.conftest import ROOT
 from tests.deploy_fixtures import example_components, org_config, project_config
+from tests.test_deploy_e2e import ORG_ENV, _prm, checklist_calls, mock_whole_deploy, project  # noqa: F401 - fixtures
 
 NS = {"m": "http://soap.sforce.com/2006/04/metadata"}
 
@@ -132,3 +133,27 @@ def test_policy_is_in_the_deploy_flow_and_the_runbook() -> None:
     assert activation["options"]["api_names"] == "^^prm_deploy_steps.flows"
     runbook = (ROOT / "prm_builder" / "docs" / "runbook.yaml").read_text()
     assert "prm_activate_flows" in runbook and "inactive" in runbook
+
+
+@responses.activate
+def test_prm_deploy_to_production_activates_the_flows_it_sent_inactive(
+        project: Path, checklist_calls: list, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    """End to end through the prm_deploy flow: deploy steps (flows inactive), duplicate-rule
+    activation, then prm_activate_flows with the deploy step's return value."""
+    monkeypatch.setenv("CUMULUSCI_ORG_prod", json.dumps({**ORG_ENV, "org_type": "Enterprise Edition"}))
+    steps = mock_whole_deploy()
+    flows = sorted(c.full_name for comps in steps.values() for c in comps if c.type == "Flow")
+    rows = [_definition(name, f"3000000000000{i:02d}", 1, None) for i, name in enumerate(flows)]
+    responses.add(responses.GET, re.compile(re.escape(TOOLING) + r"/query/.*"),
+                  json={"totalSize": len(rows), "done": True, "records": rows})
+    for row in rows:
+        responses.add(responses.PATCH, f"{TOOLING}/sobjects/FlowDefinition/{row['Id']}", status=204)
+    assert _prm("deploy", "--org", "prod", "--skip-validation") == 0, capsys.readouterr()
+    metadata = mm.sent_zip(mm.deploy_calls()[0])
+    statuses = {n: etree.fromstring(metadata.read(n)).findtext("m:status", namespaces=NS)
+                for n in metadata.namelist() if n.startswith("flows/")}
+    assert statuses and set(statuses.values()) == {"Draft"}
+    patched = [c for c in responses.calls if c.request.method == "PATCH"]
+    assert len(patched) == len(flows) >= 5
+    assert all(json.loads(c.request.body) == {"Metadata": {"activeVersionNumber": 1}} for c in patched)
+    assert len(checklist_calls) == 1  # the flow went on to the checklist
