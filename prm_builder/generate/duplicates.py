@@ -63,6 +63,9 @@ def duplicate_rule(obj: str, name: str, *, label: str, description: str, block: 
     body = {
         "fullName": name,
         "actionOnInsert": action,
+        # Also on update: a registration usually becomes active by an edit (Draft -> Submitted),
+        # which is exactly when a conflict must be caught. `record_filter` (and a match key
+        # present only on the records the rule is for) keeps updates of anything else out.
         "actionOnUpdate": action,
         "alertText": alert_text,
         "description": description[:255],
