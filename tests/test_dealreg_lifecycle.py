@@ -107,6 +107,8 @@ def test_conversion_matches_existing_accounts_and_sets_an_explicit_owner(custom)
     matcher = _method(apex, "private static Map<Id, Id> matchAccounts(")
     assert "Website IN :websites OR Name IN :names" in matcher and "IsPartner = false" in matcher
     assert "SELECT Id, OwnerId, Owner.IsActive FROM Account" in apex
+    assert "lc.setContactId(contacts.get(l.Id));" in chunk, "the matched account's contact is reused too"
+    assert "candidates.size() == 1" in matcher, "an ambiguous match creates a new account instead of guessing"
 
 
 def test_failures_are_written_on_the_record(custom, example) -> None:
