@@ -287,6 +287,16 @@ def _duplicates(dr: DealRegistration) -> Iterator[Component]:
 
 
 def _apex(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Component]:
+    """The converter and its tests. Platform behaviour they rely on:
+    - at most 100 LeadConvert objects per Database.convertLead call; the converted status is
+      LeadStatus.ApiName (Apex Reference, Database class and LeadConvert class:
+      https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_methods_system_database.htm,
+      https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_dml_convertLead.htm);
+    - a queue-owned lead needs an explicit owner, and without setAccountId conversion creates a
+      new Account (Apex Developer Guide, "Converting Leads":
+      https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_dml_examples_convertlead.htm);
+    - an invocable method returns one result per request, in request order (Apex Developer
+      Guide, InvocableMethod annotation), so the flow action pairs them correctly."""
     fl, lookup = dr.fields, dr.partner_lookup
     # Every spec value reaches Apex through the apex_string / apex_comment filters of
     # metadata_templates (escaped literal, comment that cannot be closed early).

@@ -35,6 +35,8 @@ PARTNER_USER_TYPE = "PowerPartner"
 ERROR_LENGTH = 255
 #: Explicit run order among the org's record-triggered Lead flows of the same timing (Flow
 #: metadata `triggerOrder`, 1-2000; Lightning Flow Scanner's TriggerOrder rule asks for it).
+#: Salesforce Help, "Define the Run Order of Record-Triggered Flows for an Object":
+#: https://help.salesforce.com/apex/HTViewHelpDoc?id=platform.flow_task_trigger_run_order.htm
 TRIGGER_ORDER = 100
 
 
