@@ -22,7 +22,7 @@ def deal_registration_model(ctx: CheckContext) -> Outcome:
                 f"partner lookup: {lookup.kind} (Lead.{lookup.lead_api_name()} -> "
                 f"Opportunity.{lookup.opportunity_api_name()})",
                 f"conversion on approval: {'yes' if dr.conversion.on_approval else 'no'}; "
-                f"expiry after {dr.expiry.days} days"]
+                + ("no expiry" if dr.protection_days() is None else f"expiry after {dr.protection_days()} days")]
     return passed(f"Lead-based, {lookup.kind} partner lookup", evidence)
 
 

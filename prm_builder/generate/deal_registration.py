@@ -2,14 +2,19 @@
 processes, email templates and alerts, validation rules, list views, duplicate
 prevention, and the automation (flows + the converter Apex class) in dealreg_flows.py.
 
-The lifecycle the metadata implements:
+The lifecycle the metadata implements (only partner-registered leads are registrations:
+the status is blank on marketing leads and becomes Draft when a partner registers one):
 Draft --partner sets Submitted--> (flow submits) approval by tier route
-  -> approved: status Approved, expiry date = today + N, partner notified, flow converts
-     the Lead (Apex) to an Opportunity keeping the partner account; status Converted
   -> rejected: status Rejected, record unlocked, partner notified with the reason; the
      partner edits and sets Submitted again (resubmission)
-Approved and not converted after N days -> Expired (scheduled flow, partner notified);
-renewal = setting Submitted again, which re-runs approval and sets a new expiry date.
+  -> approved, and the spec chose one of two lifecycles (`conversion.on_approval`):
+     * convert on approval: the flow hands the Lead to the converter, which converts it in
+       its own asynchronous transaction (a failure never rolls the approval back; it is
+       written on the record); status Converted. Nothing expires.
+     * protect for N days: expiry date = today + N; someone converts it (Convert button:
+       the lead field mapping carries the partner; or the converter action). Approved and
+       not converted after N days -> Expired (scheduled flow, partner notified); renewal =
+       setting Submitted again, which re-runs approval and sets a new expiry date.
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ TEMPLATES = {"request": "Deal_Reg_Approval_Request", "approved": "Deal_Reg_Appro
              "rejected": "Deal_Reg_Rejected", "expired": "Deal_Reg_Expired"}
 SET_EXPIRY = "Deal_Reg_Set_Expiry"
 CONVERTER = "DealRegistrationConverter"
+#: Database.convertLead takes at most 100 LeadConvert objects per call (Apex Reference,
+#: Database.convertLead: https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_methods_system_database.htm)
+CONVERT_CHUNK = 100
 
 
 def entitled_tiers(spec: ProgramSpec) -> list:
@@ -57,6 +65,7 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
     yield from _duplicates(dr)
     yield from dealreg_flows.generate(spec, dr)
     yield from _apex(spec, dr)
+    yield from _lead_convert_mapping(dr)
 
 
 def _field(obj: str, spec_field, body: dict, purpose: str, references=()) -> Component:
@@ -69,9 +78,15 @@ def _fields(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Component]:
     fl = dr.fields
     yield _field("Lead", fl.amount, f.currency(), "Deal value the tier thresholds compare (Lead has no Amount).")
     yield _field("Lead", fl.close_date, f.date(), "When the partner expects the deal to close.")
+    # No default value: a default would make every marketing lead a Draft registration; the
+    # stamp flow sets Draft on partner-registered leads only (PRM-V131 rejects a default).
     yield _field("Lead", fl.status, f.picklist(fl.status.values, fl.status.default),
                  "Registration lifecycle; approval entry criteria and the flows read it.")
-    yield _field("Lead", fl.expires_on, f.date(), "Until when an approved registration protects the partner.")
+    if dr.protection_days() is not None:
+        yield _field("Lead", fl.expires_on, f.date(), "Until when an approved registration protects the partner.")
+    yield _field("Lead", fl.conversion_error, {"type": "Text", "length": 255, "required": False, "unique": False},
+                 "Why the last automatic submission or conversion failed; the lifecycle flow and the converter "
+                 "write it so a failure is visible on the record instead of rolling the approval back.")
     yield _field("Lead", fl.rejection_reason, {"type": "TextArea"}, "Why a registration was rejected (emailed).")
     yield _field("Lead", fl.email_domain, {"type": "Text", "length": 255, "required": False, "unique": False},
                  "Email domain for duplicate matching (matching rules cannot read formulas).")
@@ -129,16 +144,20 @@ def approval_target(spec: ProgramSpec, dr: DealRegistration) -> ApprovalTarget:
         submitters=(("owner", None), ("creator", None)),
         request_template=template_name(dr, "request"),
         page_fields=("Name", "Company", fl.amount.api_name, fl.close_date.api_name, fl.tier.api_name),
-        approval_actions=(("FieldUpdate", SET_EXPIRY), ("Alert", ALERTS["approved"])),
+        approval_actions=((("FieldUpdate", SET_EXPIRY),) if dr.protection_days() is not None else ())
+        + (("Alert", ALERTS["approved"]),),
         rejection_actions=(("Alert", ALERTS["rejected"]),),
         feature="Deal registration")
 
 
 def _approvals(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Component]:
     yield from approval_components(approval_target(spec, dr), dr.approval, source=dr.ref("approval"))
-    yield field_update("Lead", SET_EXPIRY, field=dr.fields.expires_on.api_name,
-                       formula=f"TODAY() + {dr.expiry.days}", label=f"Registration expires in {dr.expiry.days} days",
-                       source=dr.expiry.ref(), purpose="Starts the protection period of an approved registration.")
+    days = dr.protection_days()
+    if days is not None:  # converted on approval: nothing to protect, no expiry date
+        yield field_update("Lead", SET_EXPIRY, field=dr.fields.expires_on.api_name,
+                           formula=f"TODAY() + {days}", label=f"Registration expires in {days} days",
+                           source=dr.expiry.ref() if dr.expiry else dr.conversion.ref("on_approval"),
+                           purpose="Starts the protection period of an approved registration.")
 
 
 def _notifications(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Component]:
@@ -147,15 +166,18 @@ def _notifications(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Componen
                                             "publicFolderAccess": "ReadOnly"},
                     purpose="Holds the deal registration email templates.", source=dr.notifications.ref())
     fl = dr.fields
+    days = dr.protection_days()
     context = {"program": spec.program.name, "amount": fl.amount.api_name, "close_date": fl.close_date.api_name,
-               "tier": fl.tier.api_name, "expires_on": fl.expires_on.api_name,
+               "tier": fl.tier.api_name, "expires_on": fl.expires_on.api_name if days is not None else "",
                "rejection_reason": fl.rejection_reason.api_name, "submitted": dr.status_value("submitted"),
-               "days": dr.expiry.days, "note": dr.notifications.sender_note}
+               "days": days, "note": dr.notifications.sender_note}
     subjects = {"request": "Deal registration to approve: {!Lead.Company}",
                 "approved": "Deal registration approved: {!Lead.Company}",
                 "rejected": "Deal registration not approved: {!Lead.Company}",
                 "expired": "Deal registration expired: {!Lead.Company}"}
     files = {"request": "approval_request", "approved": "approved", "rejected": "rejected", "expired": "expired"}
+    if days is None:  # converted on approval: nothing expires, no expiry email
+        del subjects["expired"]
     for key, subject in subjects.items():
         name = template_name(dr, key)
         yield Component(
@@ -166,8 +188,10 @@ def _notifications(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Componen
              "subject": subject, "type": "text", "uiType": "Aloha"},
             purpose=f"Text of the '{key}' deal registration email.", source=dr.notifications.ref(),
             content=render(f"email/{files[key]}.email.j2", **context))
-    for key, recipients in (("approved", [("creator", None)]), ("rejected", [("creator", None)]),
-                            ("expired", [("creator", None), ("owner", None)])):
+    alerts = [("approved", [("creator", None)]), ("rejected", [("creator", None)])]
+    if days is not None:
+        alerts.append(("expired", [("creator", None), ("owner", None)]))
+    for key, recipients in alerts:
         yield email_alert("Lead", ALERTS[key], description=f"Deal registration {key}: tells the partner.",
                           template=template_name(dr, key), recipients=recipients, source=dr.notifications.ref(),
                           purpose=f"Notifies the registering partner that the registration was {key}.")
@@ -207,18 +231,28 @@ def _validation_rules(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Compo
 
 def _list_views(dr: DealRegistration) -> Iterator[Component]:
     fl = dr.fields
+    protected = dr.protection_days() is not None
     columns = ["FULL_NAME", "LEAD.COMPANY", fl.amount.api_name, fl.close_date.api_name, fl.tier.api_name,
-               fl.status.api_name, fl.expires_on.api_name, "LEAD.CREATED_DATE"]
+               fl.status.api_name, *([fl.expires_on.api_name] if protected else []), "LEAD.CREATED_DATE"]
     shared = {"group": list(dr.list_views.shared_to_groups)} if dr.list_views.shared_to_groups else None
     views = [
         ("Deal_Reg_Pending_Approval", "Deal Registrations: Pending Approval",
          [(fl.status.api_name, "equals", dr.status_value("submitted"))]),
-        ("Deal_Reg_Expiring_Soon", "Deal Registrations: Expiring Soon",
-         [(fl.status.api_name, "equals", dr.status_value("approved")),
-          (fl.expires_on.api_name, "equals", f"NEXT_N_DAYS:{dr.list_views.expiring_within_days}")]),
-        ("Deal_Reg_Rejected_Expired", "Deal Registrations: Rejected or Expired",
-         [(fl.status.api_name, "equals", f"{dr.status_value('rejected')},{dr.status_value('expired')}")]),
+        # Approved but not converted: with convert-on-approval these are the failed conversions
+        # (the error field says why), otherwise the protected registrations to work.
+        ("Deal_Reg_Approved_Unconverted", "Deal Registrations: Approved, Not Converted",
+         [(fl.status.api_name, "equals", dr.status_value("approved"))]),
     ]
+    if protected:
+        views += [
+            ("Deal_Reg_Expiring_Soon", "Deal Registrations: Expiring Soon",
+             [(fl.status.api_name, "equals", dr.status_value("approved")),
+              (fl.expires_on.api_name, "equals", f"NEXT_N_DAYS:{dr.list_views.expiring_within_days}")]),
+            ("Deal_Reg_Rejected_Expired", "Deal Registrations: Rejected or Expired",
+             [(fl.status.api_name, "equals", f"{dr.status_value('rejected')},{dr.status_value('expired')}")])]
+    else:
+        views.append(("Deal_Reg_Rejected", "Deal Registrations: Rejected",
+                      [(fl.status.api_name, "equals", dr.status_value("rejected"))]))
     for name, label, filters in views:
         yield Component(
             "ListView", f"Lead.{name}",
@@ -238,31 +272,79 @@ def _duplicates(dr: DealRegistration) -> Iterator[Component]:
         yield matching_rules("Lead", rules, source=dup.ref("matching_rules"),
                              purpose="Finds registrations of the same deal (channel conflict).")
     all_matching = [m.name for m in dup.matching_rules]
-    for i, d in enumerate(dup.duplicate_rules, start=1):
+    status = dr.fields.status.api_name
+    active = [dr.status_value("submitted"), dr.status_value("approved")]
+    # Numbered after the org's own Lead rules: sortOrder is unique per object (PRM-V130).
+    for i, d in enumerate(dup.duplicate_rules, start=dup.existing_org_rules + 1):
         yield duplicate_rule("Lead", d.name, label=d.label,
                              description=f"{'Blocks' if d.action == 'block' else 'Warns'} partner users saving "
-                                         "a deal someone already registered. Generated by prm.",
+                                         "an active registration of a deal someone already registered. "
+                                         "Generated by prm.",
                              block=d.action == "block", alert_text=d.alert_text,
                              matching=d.matching_rules or all_matching, sort_order=i, source=d.ref(),
+                             record_filter=(status, active),
                              purpose="Stops partners registering a deal already registered (channel conflict).")
 
 
 def _apex(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Component]:
+    """The converter and its tests. Platform behaviour they rely on:
+    - at most 100 LeadConvert objects per Database.convertLead call; the converted status is
+      LeadStatus.ApiName (Apex Reference, Database class and LeadConvert class:
+      https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_methods_system_database.htm,
+      https://developer.salesforce.com/docs/atlas.en-us.apexref.meta/apexref/apex_dml_convertLead.htm);
+    - a queue-owned lead needs an explicit owner, and without setAccountId conversion creates a
+      new Account (Apex Developer Guide, "Converting Leads":
+      https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_dml_examples_convertlead.htm);
+    - an invocable method returns one result per request, in request order (Apex Developer
+      Guide, InvocableMethod annotation), so the flow action pairs them correctly."""
     fl, lookup = dr.fields, dr.partner_lookup
+    # Every spec value reaches Apex through the apex_string / apex_comment filters of
+    # metadata_templates (escaped literal, comment that cannot be closed early).
     context = {"program": spec.program.name, "approved": dr.status_value("approved"),
                "converted": dr.status_value("converted"), "converted_status": dr.conversion.converted_status,
                "status": fl.status.api_name, "amount": fl.amount.api_name, "close_date": fl.close_date.api_name,
+               "error": fl.conversion_error.api_name, "on_approval": dr.conversion.on_approval,
                "lead_partner": lookup.lead_api_name(), "opportunity_partner": lookup.opportunity_api_name(),
-               "standard_lookup": lookup.kind == "standard"}
+               "standard_lookup": lookup.kind == "standard", "chunk_size": CONVERT_CHUNK,
+               "draft": dr.status_value("draft"), "submitted": dr.status_value("submitted"),
+               "email_domain": fl.email_domain.api_name, "tier_field": spec.partner_account.tier_field.api_name,
+               "tier_value": next((t.developer_name for t in entitled_tiers(spec)), "")}
     refs = (f"CustomField:Lead.{lookup.lead_api_name()}", f"CustomField:Opportunity.{lookup.opportunity_api_name()}",
             f"CustomField:Lead.{fl.amount.api_name}", f"CustomField:Lead.{fl.close_date.api_name}",
-            f"CustomField:Lead.{fl.status.api_name}")
+            f"CustomField:Lead.{fl.status.api_name}", f"CustomField:Lead.{fl.conversion_error.api_name}")
     for name, template, purpose in (
             (CONVERTER, "DealRegistrationConverter.cls.j2",
-             "Converts approved registrations to Opportunities keeping the partner account (Flow cannot convert)."),
+             "Converts approved registrations to Opportunities keeping the partner account (Flow cannot convert), "
+             "asynchronously, matching existing Accounts and setting an explicit owner."),
             (f"{CONVERTER}Test", "DealRegistrationConverterTest.cls.j2",
-             "Apex tests of the converter (org deploys need them).")):
+             "Apex tests of the converter and the lifecycle flows (org deploys need them).")):
         yield Component("ApexClass", name, {"apiVersion": API_VERSION, "status": "Active"}, purpose=purpose,
                         source=dr.conversion.ref(), references=tuple(sorted(set(refs))),
                         reference_sources={r: lookup.ref("kind") for r in refs if "Partner" in r},
                         content=render(f"apex/{template}", **context))
+
+
+def _lead_convert_mapping(dr: DealRegistration) -> Iterator[Component]:
+    """A manual conversion (the Convert button) must carry the partner too. Standard lead
+    fields map to their Opportunity counterparts automatically (PartnerAccountId included);
+    custom ones only through the org's lead field mapping, which the Metadata API expresses
+    as LeadConvertSettings.objectMapping (inputObject Lead -> outputObject Opportunity,
+    mappingFields inputField/outputField). Metadata API Developer Guide, LeadConvertSettings:
+    https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_leadconvertsettings.htm
+    SOAP API convertLead() "Field Mappings": standard fields map automatically, custom fields
+    as the administrator maps them:
+    https://developer.salesforce.com/docs/atlas.en-us.api.meta/object_ref/sforce_api_calls_convertlead.htm"""
+    lookup = dr.partner_lookup
+    if lookup.kind != "custom":
+        return
+    refs = (f"CustomField:Lead.{lookup.lead_field}", f"CustomField:Opportunity.{lookup.opportunity_field}")
+    yield Component(
+        "LeadConvertSettings", "LeadConvertSettings",
+        {"objectMapping": [{"inputObject": "Lead", "mappingFields": [
+            {"inputField": lookup.lead_field, "outputField": lookup.opportunity_field}],
+            "outputObject": "Opportunity"}]},
+        purpose="Lead field mapping: a conversion from the Convert button carries the partner to the Opportunity.",
+        source=lookup.ref("kind"), references=refs,
+        notes=("LeadConvertSettings is one org-wide component: deploying it sets the org's whole custom lead "
+               "field mapping. Add the org's existing custom mappings to it (retrieve LeadConvertSettings) "
+               "before the first deploy to an org that has some.",))

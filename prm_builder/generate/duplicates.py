@@ -45,19 +45,33 @@ def matching_rules(obj: str, rules: Sequence[dict], *, source: SourceRef | None,
 
 def duplicate_rule(obj: str, name: str, *, label: str, description: str, block: bool, alert_text: str,
                    matching: Sequence[str], sort_order: int,
-                   source: SourceRef | None, purpose: str) -> Component:
+                   source: SourceRef | None, purpose: str,
+                   record_filter: tuple[str, Sequence[str]] | None = None) -> Component:
+    """`record_filter` (field, values): the rule runs only when the saved record's field holds
+    one of the values (a duplicate rule condition on the object itself, table = obj)."""
     action = "Block" if block else "Allow"
+    filters = [{"field": "UserType", "operation": "equals", "value": PARTNER_USER_TYPE, "sortOrder": 1,
+                "table": "User"}]
+    if record_filter is not None:
+        # Rule conditions may name the record's own fields (DuplicateRuleFilterItem.table is the
+        # object); several values are comma-separated like every FilterItem value. Metadata API
+        # Developer Guide, DuplicateRule > DuplicateRuleFilterItem:
+        # https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_duplicaterule.htm
+        field, values = record_filter
+        filters.append({"field": field, "operation": "equals", "value": ",".join(values), "sortOrder": 2,
+                        "table": obj})
     body = {
         "fullName": name,
         "actionOnInsert": action,
+        # Also on update: a registration usually becomes active by an edit (Draft -> Submitted),
+        # which is exactly when a conflict must be caught. `record_filter` (and a match key
+        # present only on the records the rule is for) keeps updates of anything else out.
         "actionOnUpdate": action,
         "alertText": alert_text,
         "description": description[:255],
         # Channel conflict is about partners registering what is already registered: the
         # rule applies when a partner user saves; internal users may still merge or create.
-        "duplicateRuleFilter": {"booleanFilter": NIL, "duplicateRuleFilterItems": [
-            {"field": "UserType", "operation": "equals", "value": PARTNER_USER_TYPE, "sortOrder": 1,
-             "table": "User"}]},
+        "duplicateRuleFilter": {"booleanFilter": NIL, "duplicateRuleFilterItems": filters},
         "duplicateRuleMatchRules": [{"matchRuleSObjectType": obj, "matchingRule": m, "objectMapping": NIL}
                                     for m in matching],
         # Inactive on deploy: activated after its matching rules are (see module docstring).
@@ -68,8 +82,9 @@ def duplicate_rule(obj: str, name: str, *, label: str, description: str, block: 
         "securityOption": "BypassSharingRules",
         "sortOrder": sort_order,
     }
+    refs = [f"MatchingRules:{obj}"] + ([f"CustomField:{obj}.{record_filter[0]}"] if record_filter else [])
     return Component("DuplicateRule", f"{obj}.{name}", body, purpose=purpose, source=source,
-                     references=(f"MatchingRules:{obj}",),
+                     references=tuple(refs),
                      deploy_step=ACTIVATION_STEP,
                      notes=(f"deployed inactive; activate it in the '{ACTIVATION_STEP}' step once the "
                             f"matching rules on {obj} are active (their activation is asynchronous).",))

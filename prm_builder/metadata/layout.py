@@ -52,6 +52,9 @@ LAYOUTS: dict[str, TypeLayout] = {t.type: t for t in [
     TypeLayout("ApexTrigger", "triggers", "trigger", has_content=True),
     TypeLayout("EmailTemplate", "email", "email", has_content=True),
     TypeLayout("EmailFolder", "email", "emailFolder", folder_of="EmailTemplate"),
+    # One component per org (full name LeadConvertSettings): directory LeadConvertSettings,
+    # suffix LeadConvertSetting (Metadata API Developer Guide, LeadConvertSettings).
+    TypeLayout("LeadConvertSettings", "LeadConvertSettings", "LeadConvertSetting"),
 ]}
 
 #: One path segment made from a full name: developer-name characters, dots, hyphens.

@@ -58,8 +58,10 @@ class LeadFields(SpecNode):
     """Lead date field: when the partner expects to close; default Expected_Close_Date__c."""
     status: PicklistFieldSpec = PicklistFieldSpec(
         **_f("Registration_Status__c", "Registration Status", "Where the deal registration is in its lifecycle."),
-        values=DEFAULT_STATUSES, default="Draft")
-    """Lead picklist of the registration lifecycle; default Registration_Status__c, must offer all six statuses."""
+        values=DEFAULT_STATUSES, default=None)
+    """Lead picklist of the registration lifecycle; default Registration_Status__c, must offer all six statuses.
+    No default value: only partner-registered leads are registrations (the stamp flow sets Draft
+    when a partner user creates the lead or the partner lookup is filled), marketing leads stay blank."""
     tier: FieldSpec = FieldSpec(**_f("Registration_Partner_Tier__c", "Partner Tier",
                                      "The registering partner's tier (formula from the partner account)."))
     """Lead formula: the registering partner's tier from the partner account; default Registration_Partner_Tier__c."""
@@ -73,9 +75,15 @@ class LeadFields(SpecNode):
                                              "Domain of the lead's email, stamped by a flow for duplicate matching."))
     """Lead text field: the email's domain, stamped by a flow for duplicate matching; default Email_Domain__c."""
 
+    conversion_error: FieldSpec = FieldSpec(**_f("Registration_Conversion_Error__c", "Conversion Error",
+                                                 "Why the last automatic submission or conversion failed "
+                                                 "(blank when it worked)."))
+    """Lead text field: why the last automatic submission or conversion failed; default
+    Registration_Conversion_Error__c (written by the lifecycle flow and the converter)."""
+
     def all_fields(self) -> list[FieldSpec]:
         return [self.amount, self.close_date, self.status, self.tier, self.expires_on,
-                self.rejection_reason, self.email_domain]
+                self.rejection_reason, self.email_domain, self.conversion_error]
 
 
 class QueueMembers(SpecNode):
@@ -100,15 +108,25 @@ class QueueSpec(SpecNode):
 
 class Conversion(SpecNode):
     on_approval: bool = True
-    """Convert the Lead to an Opportunity as soon as the registration is approved."""
+    """The lifecycle. true: an approved registration is converted to an Opportunity at once
+    (asynchronously, after the approval is saved) and never expires (no `expiry`). false: the
+    approved registration protects the partner for `expiry.days` and is converted when someone
+    converts it (Convert button or the converter action); unconverted ones expire."""
     converted_status: NonEmptyStr = "Closed - Converted"
-    """A Lead Status value marked 'Converted' in the org (conversion needs one). Conversion always
-    creates the Opportunity: it is what an approved registration protects."""
+    """A Lead Status value (API name or label) marked 'Converted' in the org (conversion needs one).
+    Conversion always creates the Opportunity: it is what an approved registration protects."""
+    owner: Literal["partner_account_owner"] = "partner_account_owner"
+    """Who owns the converted Account, Contact and Opportunity: the partner account's owner
+    (its channel manager). Always explicit: a lead owned by a queue (or a partner user) must
+    not pass its owner on, and a queue-owned lead cannot be converted without one."""
 
 
 class Expiry(SpecNode):
     days: int = Field(default=90, ge=1, le=730)
     """Days an approved registration protects the partner before it expires unless converted."""
+
+#: protection period when `conversion.on_approval` is false and `expiry` is not given
+DEFAULT_PROTECTION_DAYS = 90
 
 
 class MatchField(SpecNode):
@@ -142,7 +160,7 @@ class DuplicateRuleSpec(SpecNode):
     """Message shown to the partner user who saves a duplicate registration."""
     matching_rules: list[ApiName] = []
     """Matching rules it uses (at most 3); default: every matching rule of the section.
-    The rule applies when a partner user saves a Lead."""
+    The rule applies when a partner user saves an active registration (Submitted or Approved)."""
 
 
 class Duplicates(SpecNode):
@@ -150,6 +168,9 @@ class Duplicates(SpecNode):
     """Lead matching rules to generate; default one on company and email domain."""
     duplicate_rules: list[DuplicateRuleSpec] = Field(default_factory=lambda: [DuplicateRuleSpec()])
     """Lead duplicate rules to generate; default one blocking channel conflicts."""
+    existing_org_rules: int = Field(default=1, ge=0, le=4)
+    """How many Lead duplicate rules the org already has (a new org ships the standard Lead
+    rule). Rule order (sortOrder) is unique per object: prm numbers its rules after these."""
 
 
 class Notifications(SpecNode):
@@ -178,15 +199,23 @@ class DealRegistration(SpecNode):
     approval: ApprovalRouting
     """Routes per tier: auto-approval thresholds and approval chains (see the README)."""
     conversion: Conversion = Conversion()
-    """Lead-to-Opportunity conversion of approved registrations."""
-    expiry: Expiry = Expiry()
-    """How long an approved registration protects the partner (default 90 days)."""
+    """Lead-to-Opportunity conversion of approved registrations, and the lifecycle (`on_approval`)."""
+    expiry: Expiry | None = None
+    """How long an approved registration protects the partner before it expires unless converted
+    (only with `conversion.on_approval: false`; default then 90 days)."""
     duplicates: Duplicates = Duplicates()
     """Matching and duplicate rules that catch channel conflicts."""
     notifications: Notifications = Notifications()
     """Partner-facing email templates: folder and sender note."""
     list_views: ListViews = ListViews()
     """Channel managers' Lead list views of registrations."""
+
+    def protection_days(self) -> int | None:
+        """Days an approved registration stays protected, or None when it is converted on
+        approval (then nothing expires: no expiry date, flow, view or email)."""
+        if self.conversion.on_approval:
+            return None
+        return self.expiry.days if self.expiry is not None else DEFAULT_PROTECTION_DAYS
 
     @staticmethod
     def status_value(role: str) -> str:

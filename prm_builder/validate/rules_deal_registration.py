@@ -203,9 +203,107 @@ def expiry_window(ctx: ValidationContext) -> Iterator[Diagnostic]:
     """The 'expiring soon' list view looks ahead `list_views.expiring_within_days`; a
     window longer than the expiry itself shows every approved registration."""
     dr = _dr(ctx)
+    days = dr.protection_days() if dr is not None else None
+    if dr is None or days is None:
+        return
+    if dr.list_views.expiring_within_days >= days:
+        yield warning("PRM-V126", f"expiring_within_days ({dr.list_views.expiring_within_days}) is not shorter "
+                      f"than expiry.days ({days})", dr.list_views.ref("expiring_within_days"),
+                      "use a shorter look-ahead, e.g. 14")
+
+
+@rule("PRM-V127", "lifecycle-choice", needs=NEEDS)
+def lifecycle_choice(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """The spec chooses one lifecycle. `conversion.on_approval: true` converts an approved
+    registration at once, so nothing is left to protect or expire: an `expiry` section (or an
+    'expiring soon' look-ahead) with it is a contradiction. `on_approval: false` protects the
+    approved registration for `expiry.days` (default 90) until someone converts it."""
+    dr = _dr(ctx)
+    if dr is None or not dr.conversion.on_approval:
+        return
+    if dr.expiry is not None:
+        yield error("PRM-V127", "`expiry` with `conversion.on_approval: true`: approved registrations are "
+                    "converted at once and never expire", dr.expiry.ref(),
+                    "remove `expiry`, or set `conversion.on_approval: false` to protect approved "
+                    "registrations for expiry.days until someone converts them")
+    if dr.list_views.has_key("expiring_within_days"):
+        yield error("PRM-V127", "`list_views.expiring_within_days` with `conversion.on_approval: true`: "
+                    "nothing expires, so there is no 'expiring soon' view", dr.list_views.ref("expiring_within_days"),
+                    "remove it, or set `conversion.on_approval: false`")
+
+
+#: characters a Lead Status value cannot hold and that would break the Apex string literal
+_CONTROL = {chr(c) for c in range(32)} | {"\x7f"}
+LEAD_STATUS_MAX = 255
+
+
+@rule("PRM-V128", "converted-status-value", needs=NEEDS)
+def converted_status_value(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """`conversion.converted_status` names a Lead Status (picklist value: one line, at most
+    255 characters). It lands in the converter's Apex as an escaped string literal, so quotes
+    and backslashes are fine; line breaks and control characters are not a status value."""
+    dr = _dr(ctx)
     if dr is None:
         return
-    if dr.list_views.expiring_within_days >= dr.expiry.days:
-        yield warning("PRM-V126", f"expiring_within_days ({dr.list_views.expiring_within_days}) is not shorter "
-                      f"than expiry.days ({dr.expiry.days})", dr.list_views.ref("expiring_within_days"),
-                      "use a shorter look-ahead, e.g. 14")
+    value = dr.conversion.converted_status
+    if any(ch in _CONTROL for ch in value) or len(value) > LEAD_STATUS_MAX:
+        yield error("PRM-V128", "converted_status is not a Lead Status value (line break, control character "
+                    f"or more than {LEAD_STATUS_MAX} characters)", dr.conversion.ref("converted_status"),
+                    "use the API name or label of a converted Lead Status, e.g. Closed - Converted")
+
+
+@rule("PRM-V129", "duplicate-rule-scope", needs=NEEDS)
+def duplicate_rule_scope(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """The channel-conflict rule must only match active registrations: the stamp flow fills
+    the email-domain field only on registrations that are Submitted or Approved, so a matching
+    rule a duplicate rule uses must compare that field with blanks not matching. Without it
+    the rule would match marketing leads, pool leads and drafts and block non-conflicts."""
+    dr = _dr(ctx)
+    if dr is None:
+        return
+    key = dr.fields.email_domain.api_name
+    used = {n.lower() for d in dr.duplicates.duplicate_rules
+            for n in (d.matching_rules or [m.name for m in dr.duplicates.matching_rules])}
+    for m in dr.duplicates.matching_rules:
+        if m.name.lower() not in used:
+            continue
+        items = [x for x in m.fields if x.field == key]
+        if not items:
+            yield error("PRM-V129", f"matching rule '{m.name}' does not compare {key}, the key stamped only on "
+                        "active registrations: its duplicate rule would match every lead", m.ref("fields"),
+                        f"add `- field: {key}` (method exact) to its fields")
+        elif items[0].blank_matches:
+            yield error("PRM-V129", f"matching rule '{m.name}' lets blank {key} values match: every lead that "
+                        "is not an active registration has a blank key", items[0].ref("blank_matches"),
+                        "remove `blank_matches: true` for this field")
+
+
+@rule("PRM-V130", "duplicate-rule-order", needs=NEEDS)
+def duplicate_rule_order(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """Duplicate rule order (sortOrder) is unique per object and the org's own Lead rules
+    hold the first positions: prm numbers its rules after `duplicates.existing_org_rules`.
+    An object has at most 5 active duplicate rules, the org's included."""
+    dr = _dr(ctx)
+    if dr is None:
+        return
+    dup = dr.duplicates
+    total = dup.existing_org_rules + len(dup.duplicate_rules)
+    # more generated rules than the limit alone is PRM-V124's finding
+    if total > DUPLICATE_RULES_MAX and len(dup.duplicate_rules) <= DUPLICATE_RULES_MAX:
+        yield error("PRM-V130", f"{dup.existing_org_rules} existing and {len(dup.duplicate_rules)} generated Lead "
+                    f"duplicate rules make {total}; at most {DUPLICATE_RULES_MAX} can be active per object",
+                    dup.ref("existing_org_rules") or dup.ref(), "generate fewer rules or retire one of the org's")
+
+
+@rule("PRM-V131", "registration-status-no-default", needs=NEEDS)
+def registration_status_no_default(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """Only partner-registered leads are registrations: a default on the status field would
+    make every marketing lead a Draft registration (the stamp flow sets Draft on leads a
+    partner creates or links to a partner account)."""
+    dr = _dr(ctx)
+    if dr is None:
+        return
+    if dr.fields.status.default is not None:
+        yield error("PRM-V131", "a default registration status makes every lead (marketing leads too) a "
+                    "registration", dr.fields.status.ref("default"),
+                    "remove `default`: prm sets Draft on partner-registered leads")

@@ -56,6 +56,11 @@ def diagram(objects: list[Component], by_object: dict[str, list[Component]],
         if target and target not in known:
             nodes.append(Node(target, target, "start", ("existing object",)))
             known.add(target)
+        if target and obj not in known:
+            # a lookup on an existing object (a custom partner lookup on Lead/Opportunity):
+            # draw that object too, or the edge has no end
+            nodes.append(Node(obj, obj, "start", ("existing object",)))
+            known.add(obj)
         if target:
             # parent above child: the edge runs from the parent (one) to the child (many)
             edges.append(Edge(target, obj, f"{f.full_name.split('.', 1)[1]} ({'master' if f.body.get('type') == 'MasterDetail' else 'lookup'})", "link"))

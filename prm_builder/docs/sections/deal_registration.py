@@ -19,11 +19,13 @@ def build(ctx: DocContext) -> Section | None:
         return None
     section = Section(ID, TITLE, "How partners register deals, who approves them and what happens after.")
     eligible = [t.name for t in ctx.tiers_high_first() if t.features.deal_registration]
+    days = deal.protection_days()
     section.add(Para(f"Partners of {join(eligible, 'no tier')} register deals as Leads. Each tier's registrations "
-                     "go through that tier's approval route; an approved registration protects the partner for "
-                     f"{deal.expiry.days} days"
-                     + (" and is converted to an Opportunity that keeps the partner account." if
-                        deal.conversion.on_approval else ".")))
+                     "go through that tier's approval route; "
+                     + ("an approved registration is converted at once (asynchronously, after the approval is "
+                        "saved) to an Opportunity that keeps the partner account." if days is None else
+                        f"an approved registration protects the partner for {days} days until someone converts it "
+                        "to an Opportunity (which keeps the partner account); unconverted ones expire.")))
     section.add(Heading("Flow", slug(ID, "flow")), flow_diagram(ctx, deal))
     section.add(Heading("Approval routes by tier", slug(ID, "routes")), routes_table(ctx, deal.approval, "Lead"))
     fields = deal.fields
@@ -33,9 +35,10 @@ def build(ctx: DocContext) -> Section | None:
                            f"Opportunity.{deal.partner_lookup.opportunity_api_name()}"),
         ("Deal amount field", f"Lead.{fields.amount.api_name} (Lead has no Amount; thresholds read this)"),
         ("Status field", f"Lead.{fields.status.api_name}: {join(fields.status.values)}"),
-        ("Expiry", f"{deal.expiry.days} days after approval unless converted"),
-        ("Conversion", f"on approval, to Lead Status '{deal.conversion.converted_status}', creating the Opportunity"
-         if deal.conversion.on_approval else "by the channel team"),
+        ("Expiry", "none: converted on approval" if days is None else f"{days} days after approval unless converted"),
+        ("Conversion", (f"on approval, to Lead Status '{deal.conversion.converted_status}', creating the Opportunity"
+                        if days is None else "by the channel team (Convert button or the converter action)")
+         + "; owner: the partner account's owner; existing Account matched by website domain, else by name"),
         ("Recall", "partners may recall a pending registration" if deal.approval.allow_recall else "not allowed"),
         ("Duplicate check", join(f"{r.label} ({r.action})" for r in deal.duplicates.duplicate_rules)),
         ("Matching", join(f"{m.label}: {join(f'{f.field} ({f.method})' for f in m.fields)}"
@@ -95,13 +98,15 @@ def flow_diagram(ctx: DocContext, deal: Any) -> Diagram:
         nodes.append(Node(f"route{n}", f"Approval: {route.display_label}", "step", route_details(ctx, route)))
         edges += [Edge("submitted", f"route{n}", join(route.tiers)), Edge(f"route{n}", "approved", "approve"),
                   Edge(f"route{n}", "rejected", "reject", "reject")]
-    nodes += [Node("approved", "Approved", "ok", (f"status {status('approved')}", f"protected {deal.expiry.days} days")),
-              Node("rejected", "Rejected", "bad", (f"status {status('rejected')}", "reason emailed to the partner")),
-              Node("expired", "Expired", "wait", (f"status {status('expired')}", f"{deal.expiry.days} days, not converted"))]
-    edges.append(Edge("approved", "expired", "not converted in time", "expire"))
-    if deal.conversion.on_approval:
-        nodes.append(Node("opportunity", "Opportunity", "ok", (f"status {status('converted')}", "partner account kept")))
-        edges.append(Edge("approved", "opportunity", "convert"))
+    days = deal.protection_days()
+    nodes += [Node("approved", "Approved", "ok", (f"status {status('approved')}",
+                                                  "converted at once" if days is None else f"protected {days} days")),
+              Node("rejected", "Rejected", "bad", (f"status {status('rejected')}", "reason emailed to the partner"))]
+    if days is not None:
+        nodes.append(Node("expired", "Expired", "wait", (f"status {status('expired')}", f"{days} days, not converted")))
+        edges.append(Edge("approved", "expired", "not converted in time", "expire"))
+    nodes.append(Node("opportunity", "Opportunity", "ok", (f"status {status('converted')}", "partner account kept")))
+    edges.append(Edge("approved", "opportunity", "convert (async)" if days is None else "someone converts"))
     if deal.approval.allow_recall:
         nodes.append(Node("recalled", "Recalled", "wait", ("partner edits and resubmits",)))
         edges.append(Edge("submitted", "recalled", "recall", "expire"))
