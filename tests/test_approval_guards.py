@@ -187,9 +187,18 @@ def test_deal_registration_partner_moves() -> None:
     assert not partner("Expired", "Submitted") and not partner(None, "Draft")
     for forged in ("Approved", "Rejected", "Expired", "Converted"):
         assert partner("Submitted", forged) and partner("Draft", forged), forged
-    # the converter records Converted in the partner's own save on auto-approval: allowed from Approved only
-    assert not partner("Approved", "Converted")
+    # A partner cannot fake the conversion step (Approved -> Converted) any more...
+    assert partner("Approved", "Converted")
     assert partner("Approved", "Draft") and partner("Converted", "Submitted")
+    # ...but the converter's saves (it flips the guard token, which no person can edit) pass,
+    # also when it runs as the partner after an auto-approval, and so does its failure path.
+    token = "PRM_Automation_Token__c"
+
+    def converter(old: str, new: str) -> bool:
+        return bool(_blocked(rules, Edit({s: old, token: False}, {s: new, token: True}, "PowerPartner")))
+
+    assert not converter("Approved", "Converted") and not converter("Converted", "Approved")
+    assert partner("Submitted", "Approved")  # without the flip the same partner save is refused
 
 
 def test_mdf_approved_values_are_frozen_for_partners() -> None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from prm_builder.errors import SourceRef
+from prm_builder.generate import field_types as ft
 from prm_builder.generate import fields as f
 from prm_builder.generate import mdf as mdf_custom
 from prm_builder.generate import mdf_standard
@@ -40,6 +41,8 @@ from prm_builder.model.root import ProgramSpec
 #: User.UserType values of users outside the company (Experience Cloud partner / customer
 #: users and the site guest user). Internal users are 'Standard'; automation runs as a
 #: Standard user (the Default Workflow User) or as 'AutomatedProcess'.
+#: Lead checkbox the deal-registration converter flips (see GuardTarget.token)
+GUARD_TOKEN = "PRM_Automation_Token__c"
 EXTERNAL_USER_TYPES = ("PowerPartner", "PowerCustomerSuccess", "CustomerSuccess", "CspLitePortal", "Guest")
 
 
@@ -58,7 +61,14 @@ class GuardTarget:
     """Fields an external user may not change while the record is in a sealed status."""
     automation_from: dict[str, str] = field(default_factory=dict)
     """approver-owned value -> the prior value from which automation running in the partner's
-    own transaction may set it (deal registration: Approved -> Converted by the converter)."""
+    own transaction may set it (kept for objects without a token)."""
+    token: str | None = None
+    """A checkbox no person may edit (no field access for anyone) that prm's own Apex flips on
+    every save it makes of a guarded status: Apex DML runs in system mode and ignores field
+    access, a user's save through the UI or the API cannot change the field. A save that
+    flips it is the automation's, whoever the running user is (the converter runs as the
+    partner after an auto-approval), so the guard lets exactly that save through and
+    nothing else (a partner can no longer fake the Approved -> Converted step)."""
     feature: str = "record"
     source: SourceRef | None = None
 
@@ -89,7 +99,9 @@ def status_formula(t: GuardTarget) -> str:
                               for v, src in sorted(t.automation_from.items()))
                     + ")"] if t.sealed else []
     moves = branches + sealed_exits
-    return f"AND({external_user()}, {changed}, {moves[0] if len(moves) == 1 else 'OR(' + ', '.join(moves) + ')'})"
+    automation = [f"NOT(ISCHANGED({t.token}))"] if t.token else []
+    return (f"AND({', '.join([external_user(), changed] + automation)}, "
+            f"{moves[0] if len(moves) == 1 else 'OR(' + ', '.join(moves) + ')'})")
 
 
 def approved_values_formula(t: GuardTarget) -> str:
@@ -126,9 +138,10 @@ def targets(spec: ProgramSpec) -> list[GuardTarget]:
             "Lead", "Deal_Reg", dr.fields.status.api_name,
             approver_owned=(v("approved"), v("rejected"), v("expired"), v("converted")),
             sealed=(v("approved"), v("converted")),
-            # The converter records Converted before converting (converted leads are read-only);
-            # on auto-approval it runs in the partner's own save, as the partner.
-            automation_from={v("converted"): v("approved")},
+            # The converter records Converted before converting (converted leads are read-only),
+            # and Approved again when the conversion fails; after an auto-approval it runs as
+            # the partner: it flips the token with each of those saves.
+            token=GUARD_TOKEN,
             feature="deal registration", source=dr.fields.status.ref()))
     mdf = spec.mdf
     if mdf is not None:
@@ -151,4 +164,11 @@ def targets(spec: ProgramSpec) -> list[GuardTarget]:
 
 def generate(spec: ProgramSpec) -> Iterator[Component]:
     for target in targets(spec):
+        if target.token:
+            yield f.field_component(
+                target.object, target.token, "PRM Automation Token", ft.checkbox(False),
+                purpose="Marks a save of a guarded status by prm's own Apex (the approval guard lets only "
+                        "those through for partner users).",
+                source=target.source,
+                description="Flipped by prm's automation when it sets a guarded status; no one has access to it.")
         yield from guard_components(target)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from metadata_templates import render
+from prm_builder.generate.approval_guards import GUARD_TOKEN
 from prm_builder import API_VERSION
 from prm_builder.generate import dealreg_flows
 from prm_builder.generate import fields as f
@@ -308,8 +309,9 @@ def _apex(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Component]:
                "standard_lookup": lookup.kind == "standard", "chunk_size": CONVERT_CHUNK,
                "draft": dr.status_value("draft"), "submitted": dr.status_value("submitted"),
                "email_domain": fl.email_domain.api_name, "tier_field": spec.partner_account.tier_field.api_name,
-               "tier_value": next((t.developer_name for t in entitled_tiers(spec)), "")}
-    refs = (f"CustomField:Lead.{lookup.lead_api_name()}", f"CustomField:Opportunity.{lookup.opportunity_api_name()}",
+               "tier_value": next((t.developer_name for t in entitled_tiers(spec)), ""),
+               "token": GUARD_TOKEN}
+    refs = (f"CustomField:Lead.{GUARD_TOKEN}", f"CustomField:Lead.{lookup.lead_api_name()}", f"CustomField:Opportunity.{lookup.opportunity_api_name()}",
             f"CustomField:Lead.{fl.amount.api_name}", f"CustomField:Lead.{fl.close_date.api_name}",
             f"CustomField:Lead.{fl.status.api_name}", f"CustomField:Lead.{fl.conversion_error.api_name}")
     for name, template, purpose in (
