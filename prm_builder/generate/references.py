@@ -25,7 +25,10 @@ STANDARD_FIELDS: dict[str, set[str]] = {
              "Industry", "Website", "Phone", "IsConverted", "ConvertedOpportunityId",
              "ConvertedAccountId", "CreatedDate", "CreatedById", "LastModifiedDate", "Rating",
              "AnnualRevenue", "NumberOfEmployees", "Title", "Description"},
-    "Opportunity": {"Id", "Name", "Amount", "CloseDate", "StageName", "AccountId", "OwnerId"},
+    "Opportunity": {"Id", "Name", "Amount", "CloseDate", "StageName", "AccountId", "OwnerId", "IsWon", "IsClosed",
+                    "CreatedDate", "Probability", "Type", "LeadSource"},
+    "Case": {"Id", "CaseNumber", "Subject", "Status", "Priority", "IsClosed", "AccountId", "CreatedDate",
+             "ClosedDate", "OwnerId"},
     "User": {"Id", "Username", "Email", "ContactId", "AccountId", "IsActive", "ProfileId"},
     "Contact": {"Id", "AccountId", "Email", "FirstName", "LastName"},
 }
