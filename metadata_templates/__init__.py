@@ -17,9 +17,26 @@ import jinja2
 @cache
 def _environment() -> jinja2.Environment:
     # autoescape off: the output is Apex and plain-text email, not HTML.
-    return jinja2.Environment(loader=jinja2.FunctionLoader(_source), undefined=jinja2.StrictUndefined,
-                              autoescape=False, keep_trailing_newline=True, trim_blocks=True,
-                              lstrip_blocks=True)
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(_source), undefined=jinja2.StrictUndefined,
+                             autoescape=False, keep_trailing_newline=True, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.filters["apex_string"] = apex_string
+    env.filters["apex_comment"] = apex_comment
+    return env
+
+
+def apex_string(value: Any) -> str:
+    """The inside of an Apex string literal: backslashes, quotes and line breaks escaped, so a
+    spec value can never end the literal (Apex escapes like Java: \\ \' \n \r \t)."""
+    text = str(value)
+    for raw, escaped in (("\\", "\\\\"), ("'", "\\'"), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def apex_comment(value: Any) -> str:
+    """Text safe inside a /* */ comment: one line, and never the '*/' that would end it."""
+    return " ".join(str(value).split()).replace("*/", "* /")
 
 
 def _source(name: str) -> str:

@@ -233,7 +233,6 @@ def _engagement_object(spec: ProgramSpec, perf: Performance, key: str) -> Iterat
 FUNNEL_DATES = [("Registration_Submitted_On__c", "Registration Submitted On", "submitted"),
                 ("Registration_Approved_On__c", "Registration Approved On", "approved")]
 FUNNEL_FLOW = "Deal_Registration_Funnel_Dates"
-WON_ON = "Registration_Won_On__c"
 
 
 def _funnel_dates(spec: ProgramSpec) -> Iterator[Component]:
@@ -246,11 +245,6 @@ def _funnel_dates(spec: ProgramSpec) -> Iterator[Component]:
     for name, label, role in FUNNEL_DATES:
         yield f.field_component("Lead", name, label, f.date(), purpose="Deal-registration funnel date for the QBR.",
                                 source=source, description=f"First day the registration was {role} (stamped by a flow).")
-    # Not a formula: a Lead formula cannot read the converted opportunity; the daily job
-    # stamps it from ConvertedOpportunity (SOQL can traverse that relationship).
-    yield f.field_component("Lead", WON_ON, "Registration Won On", f.date(),
-                            purpose="Deal-registration funnel: when the converted opportunity was won.", source=source,
-                            description="Close date of the converted opportunity once won (set by the daily job).")
     items, formulas = [], []
     for name, _, role in FUNNEL_DATES:
         value = f.formula_string(dr.status_value(role))

@@ -31,7 +31,7 @@ def weights_sum(ctx: ValidationContext) -> Iterator[Diagnostic]:
     if total != 100:
         parts = ", ".join(f"{n} {c.weight}" for n, c in comps.items())
         yield error("PRM-V600", f"health score weights add up to {total}, not 100 ({parts})",
-                    perf.health_score.ref("components") or perf.ref("health_score"),
+                    perf.health_score.key_ref("components") or perf.key_ref("health_score"),
                     "change the weights so they add up to 100")
 
 
