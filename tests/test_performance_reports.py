@@ -128,3 +128,33 @@ def test_reports_can_be_switched_off(tmp_path: Path) -> None:
     result = api.validate(specs, TODAY)
     assert result.ok
     assert not [c for c in result.components if c.type in ("Report", "Dashboard", "ReportType")]
+
+
+def test_integration_permission_set_reads_everything_the_qbr_reads_and_edits_nothing(northwind) -> None:
+    spec, comps = northwind
+    body = comps["PermissionSet:PRM_QBR_Integration_Read"].body
+    assert all(not p["editable"] and p["readable"] for p in body["fieldPermissions"])
+    assert all(p["allowRead"] and p["viewAllRecords"] and not (p["allowCreate"] or p["allowEdit"] or p["allowDelete"]
+                                                              or p["modifyAllRecords"])
+               for p in body["objectPermissions"])
+    granted = {p["field"] for p in body["fieldPermissions"]}
+    # every generated, permissionable field a QBR report type offers is granted
+    for rt in (c for k, c in comps.items() if k.startswith("ReportType:")):
+        base = rt.body["baseObject"]
+        for col in rt.body["sections"][0]["columns"]:
+            field = comps.get(f"CustomField:{base}.{col['field']}")
+            if field is not None and not field.body.get("required") and field.body.get("type") != "MasterDetail":
+                assert f"{base}.{col['field']}" in granted
+    objects = {p["object"] for p in body["objectPermissions"]}
+    assert {"Account", "Opportunity", "Lead", "Case", "MDF_Budget__c", "Partner_Survey_Response__c"} <= objects
+    assert body["userPermissions"] == [{"enabled": True, "name": "ApiEnabled"}]
+
+
+def test_partner_scorecard_permission_set_is_read_only_on_account(northwind) -> None:
+    _, comps = northwind
+    body = comps["PermissionSet:PRM_Partner_Scorecard"].body
+    assert [p["object"] for p in body["objectPermissions"]] == ["Account"]
+    assert not body["objectPermissions"][0]["allowEdit"]
+    assert {p["field"] for p in body["fieldPermissions"]} >= {"Account.Partner_Health_Score__c",
+                                                               "Account.Partner_Health_Band__c"}
+    assert all(not p["editable"] for p in body["fieldPermissions"])

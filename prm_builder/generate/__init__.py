@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from prm_builder.errors import Diagnostic, PrmInternalError
 from prm_builder.generate import (account, content, deal_registration, lead_distribution, mdf, mdf_approvals,
                                    mdf_standard, performance, performance_apex,
-                                   performance_reports, tiers)
+                                   performance_access, performance_reports, tiers)
 from prm_builder.generate.approvals import ApprovalLock, apply_versions, check_process_count
 from prm_builder.generate.component import Component
 from prm_builder.generate.formula_limits import check_formula_lengths
@@ -30,7 +30,7 @@ GENERATORS: list[Generator] = [tiers.generate, account.generate, deal_registrati
                                lead_distribution.generate, mdf.generate, mdf_standard.generate,
                                mdf_approvals.generate, content.generate,
                                performance.generate, performance_apex.generate,
-                               performance_reports.generate]
+                               performance_reports.generate, performance_access.generate]
 
 
 @dataclass
