@@ -88,8 +88,9 @@ def northwind_components() -> dict:
 
 def test_apex_test_class_asserts_the_scores_prm_computes(northwind_components: dict) -> None:
     test_class = northwind_components["ApexClass:PartnerHealthScoreJobTest"].content.decode()
-    asserted = dict(re.findall(r"static void scores_(\w+)\(\).*?assertEquals\(([\d.]+), r\.score", test_class, re.S))
-    assert {name: D(value) for name, value in asserted.items()} == {n: v[0] for n, v in HAND_WORKED.items()}
+    asserted = dict(re.findall(r"static void scores(\w+)\(\).*?assertEquals\(([\d.]+), r\.score", test_class, re.S))
+    method = lambda name: "".join(w.title() for w in name.split("_"))  # noqa: E731 - Apex method names, no '_'
+    assert {name: D(value) for name, value in asserted.items()} == {method(n): v[0] for n, v in HAND_WORKED.items()}
 
 
 def test_job_sets_every_scheduled_metric_and_the_score(northwind_components: dict) -> None:

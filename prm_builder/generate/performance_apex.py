@@ -94,7 +94,7 @@ def test_examples(spec: ProgramSpec) -> list[dict[str, str]]:
     out = []
     for name, inputs in EXAMPLES.items():
         result = score(inputs, hs, TODAY)
-        out.append({"name": name, "target": _apex_number(inputs.target),
+        out.append({"name": name, "method": "".join(w.title() for w in name.split("_")), "target": _apex_number(inputs.target),
                     "closed": _apex_number(inputs.closed_won_qtd), "pipeline": _apex_number(inputs.open_pipeline_value),
                     "engagement": str(inputs.engagement_count), "csat": _apex_number(inputs.csat_average),
                     "cycle": _apex_number(inputs.sales_cycle_days), "start": _apex_date(inputs.start_date),
