@@ -11,6 +11,7 @@ permission set in performance_access.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterator
 
 from prm_builder.errors import SourceRef
@@ -198,9 +199,15 @@ def _metric_fields(spec: ProgramSpec, perf: Performance) -> Iterator[Component]:
         else:
             body = scalar[m.type]
             how = "Set by the daily recalculation job."
-        yield f.field_component("Account", m.api_name, m.label, body, purpose=f"QBR metric ({m.group}). {how}",
-                                source=perf.ref("metric_fields", m.key) if m.key in perf.metric_fields else perf.ref(),
-                                description=m.description, references=refs)
+        component = f.field_component("Account", m.api_name, m.label, body, purpose=f"QBR metric ({m.group}). {how}",
+                                      source=perf.ref("metric_fields", m.key) if m.key in perf.metric_fields
+                                      else perf.ref(), description=m.description, references=refs)
+        if m.key == "active_certifications" and cat.replaced_metric(spec):
+            # The platform cannot turn an existing number field into a roll-up summary in place.
+            component = replace(component, notes=(
+                f"Account.{m.api_name} becomes a roll-up summary of active certifications: in an org where it "
+                "exists as a typed-in number, delete that field first (enter the certifications as records)",))
+        yield component
 
 
 def _engagement_object(spec: ProgramSpec, perf: Performance, key: str) -> Iterator[Component]:
