@@ -255,3 +255,19 @@ def check(specs_dir: Path = DEFAULT_SPECS, *, org: "OrgConnection | None" = None
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs; the checklist needs specs that parse",
                            result.diagnostics)
     return run_checklist(result, specs_dir=str(specs_dir), today=day, org=org)
+
+
+def score(specs_dir: Path = DEFAULT_SPECS, *, org: "OrgConnection", today: dt.date | None = None) -> list[Any]:
+    """Every partner's health score from the org's live data (`prm score`): SOQL aggregates
+    through the org adapter, scored by prm_builder.performance.score. Specs without a
+    performance.health_score section are the user's mistake (PrmUserError)."""
+    from prm_builder.org.client import OrgClient
+    from prm_builder.performance.live import collect
+
+    result = validate(specs_dir, today)
+    if result.spec is None or not result.ok:
+        raise PrmUserError(f"{len(result.errors)} error(s) in the specs; fix them before scoring", result.diagnostics)
+    perf = result.spec.performance
+    if perf is None or perf.health_score is None:
+        raise PrmUserError("the specs define no performance.health_score: there is no score to compute")
+    return collect(OrgClient(org), result.spec, today or dt.date.today())

@@ -233,6 +233,37 @@ def check(
 
 
 @app.command()
+def score(
+    specs: Path = SpecsOpt,
+    org: Optional[str] = typer.Option(None, "--org", help="The CumulusCI org to read (`cci org list`)."),
+    org_from_env: bool = typer.Option(False, "--org-from-env",
+                                      help="Read the org given by SF_INSTANCE_URL and SF_ACCESS_TOKEN."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the scores to this file (.csv or .json)."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="csv or json (default: from --out, else csv)."),
+    today: Optional[str] = TodayOpt,
+) -> None:
+    """Compute every partner's health score from the org's live data; write CSV or JSON."""
+    from prm_builder.performance.live import to_csv, to_json_bytes
+
+    if bool(org) == org_from_env:
+        raise PrmUserError("give the org to read: --org NAME or --org-from-env (one of them)")
+    chosen = (fmt or ("json" if out is not None and out.suffix.lower() == ".json" else "csv")).lower()
+    if chosen not in ("csv", "json"):
+        raise PrmUserError(f"--format '{fmt}' is not csv or json")
+    from prm_builder.org import connection as org_connection
+
+    connection = org_connection.from_cumulusci(org) if org else org_connection.from_env()
+    day = _today(today) or dt.date.today()
+    scores = api.score(specs, org=connection, today=day)
+    data = to_json_bytes(scores, day) if chosen == "json" else to_csv(scores)
+    if out is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+    else:
+        _write_file(out, data, "--out")
+        typer.echo(f"wrote {out}: {len(scores)} partner(s)")
+
+
+@app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
     """Print the JSON Schema of spec files (for the YAML language server in editors)."""
     text = json.dumps(api.json_schema(), indent=2, sort_keys=True) + "\n"

@@ -109,6 +109,8 @@ HEALTHY: dict[str, Any] = {
         "DuplicateRule": [{"DeveloperName": "Partner_Lead_Duplicates", "MasterLabel": "Partner Lead Duplicates",
                            "IsActive": True}],
         "User": [], "Group": [], "UserRole": [], "EmailTemplate": [],
+        "CronTrigger": [{"CronExpression": "0 0 2 * * ?", "State": "WAITING",
+                         "NextFireTime": "2026-11-23T02:00:00.000+0000"}],
         "Organization": [{"DefaultLeadAccess": "None", "DefaultAccountAccess": "None",
                           "DefaultOpportunityAccess": "None", "DefaultContactAccess": "ControlledByParent",
                           "DefaultCaseAccess": "None"}],
@@ -156,6 +158,10 @@ def healthy_for(specs_dir: Any) -> dict[str, Any]:
         for obj in PRM_OBJECTS:
             data["describe"].setdefault(obj, ["Id"])
     data["describe"]["Account"].append(spec.partner_account.tier_field.api_name)
+    if getattr(spec, "performance", None) is not None:
+        from prm_builder.performance.catalogue import api_name
+
+        data["describe"]["Account"].append(api_name(spec, "health_score_date"))
     ctx = CheckContext(spec, result, TODAY)
     query["DuplicateRule"] += [{"DeveloperName": n, "MasterLabel": n, "IsActive": True}
                                for n in _generated(ctx, "DuplicateRule")]

@@ -8,6 +8,7 @@ from prm_builder.generate import fields as f
 from prm_builder.generate.component import Component
 from prm_builder.model.account import MetricSpec
 from prm_builder.model.root import ProgramSpec
+from prm_builder.performance.catalogue import replaced_metric
 
 METRIC_TYPES = {"currency": f.currency, "number": f.number, "percent": f.percent}
 
@@ -32,8 +33,9 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
     yield simple(model.start_date_field, f.date(), "When the partnership started.")
     yield simple(model.contract_end_field, f.date(), "When the partner agreement ends (renewal tracking).")
     yield simple(model.revenue_target_field, f.currency(), "The partner's committed revenue target.")
-    for _, metric in sorted(model.metrics.items()):
-        if metric.generate:
+    replaced = replaced_metric(spec)  # computed by the performance section instead (a roll-up)
+    for name, metric in sorted(model.metrics.items()):
+        if metric.generate and name != replaced:
             yield simple(metric, METRIC_TYPES[metric.type](), "A measure tiers qualify on.")
 
     qualified_formula, refs = qualified_tier_formula(spec)

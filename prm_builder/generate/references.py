@@ -25,10 +25,15 @@ STANDARD_FIELDS: dict[str, set[str]] = {
              "Industry", "Website", "Phone", "IsConverted", "ConvertedOpportunityId",
              "ConvertedAccountId", "CreatedDate", "CreatedById", "LastModifiedDate", "Rating",
              "AnnualRevenue", "NumberOfEmployees", "Title", "Description"},
-    "Opportunity": {"Id", "Name", "Amount", "CloseDate", "StageName", "AccountId", "OwnerId"},
+    "Opportunity": {"Id", "Name", "Amount", "CloseDate", "StageName", "AccountId", "OwnerId", "IsWon", "IsClosed",
+                    "CreatedDate", "Probability", "Type", "LeadSource"},
+    "Case": {"Id", "CaseNumber", "Subject", "Status", "Priority", "IsClosed", "AccountId", "CreatedDate",
+             "ClosedDate", "OwnerId"},
     "User": {"Id", "Username", "Email", "ContactId", "AccountId", "IsActive", "ProfileId"},
     "Contact": {"Id", "AccountId", "Email", "FirstName", "LastName"},
 }
+#: Fields every custom object has (its Name field is described by the object's nameField).
+CUSTOM_OBJECT_FIELDS = {"Id", "Name", "CreatedDate", "CreatedById", "LastModifiedDate", "OwnerId"}
 #: Standard relationship names -> target object (for cross-object formula paths).
 STANDARD_RELATIONSHIPS: dict[tuple[str, str], str] = {
     ("Lead", "Owner"): "User", ("Lead", "CreatedBy"): "User", ("Lead", "PartnerAccount"): "Account",
@@ -122,9 +127,13 @@ def check_references(spec: ProgramSpec, components: Iterable[Component],
     declared = ({f"CustomField:{x}" for x in org.fields} | {f"Queue:{x}" for x in org.queues}
                 | {f"Group:{x}" for x in org.groups} | {f"User:{x}" for x in org.users}
                 | {f"Role:{x}" for x in org.roles} | {f"EmailTemplate:{x}" for x in org.email_templates})
+    report_types = _report_type_columns(components)
+    generated |= {f"ReportTypeColumn:{name}:{col}" for name, cols in report_types.items() for col in cols}
     out: list[Diagnostic] = []
     for c in components:
         wanted = set(c.references)
+        if c.type in ("ReportType", "Report", "Dashboard"):
+            wanted |= report_references(c)
         if c.type in ("CustomField", "ValidationRule", "ListView", "Workflow"):
             # Workflow: the field updates (approval actions) hold formulas too.
             obj = _formula_object(c)
@@ -147,11 +156,69 @@ def check_references(spec: ProgramSpec, components: Iterable[Component],
     return out
 
 
+def column_field(obj: str, column: str) -> str:
+    """The field a report column names: standard lookups appear without their 'Id'
+    ('PartnerAccount' is Opportunity.PartnerAccountId); everything else as itself."""
+    if not column.endswith("__c") and column not in STANDARD_FIELDS.get(obj, set()):
+        candidate = f"{column}Id"
+        if candidate in STANDARD_FIELDS.get(obj, set()) or f"{obj}.{candidate}" in FEATURE_FIELDS:
+            return f"{obj}.{candidate}"
+    return f"{obj}.{column}"
+
+
+def _report_type_columns(components: list[Component]) -> dict[str, set[str]]:
+    """Report type name -> the columns its reports may use, as 'Table$Field'."""
+    out: dict[str, set[str]] = {}
+    for c in components:
+        if c.type == "ReportType":
+            cols = out.setdefault(c.full_name, set())
+            for section in c.body.get("sections", []):
+                for col in section.get("columns", []):
+                    cols.add(f"{col['table']}${col['field']}")
+    return out
+
+
+def _report_columns(body: Mapping[str, Any]) -> set[str]:
+    cols = {col["field"] for col in body.get("columns", [])}
+    cols |= {g["field"] for g in body.get("groupingsDown", []) + body.get("groupingsAcross", [])}
+    cols |= {i["column"] for i in (body.get("filter") or {}).get("criteriaItems", [])}
+    if body.get("sortColumn"):
+        cols.add(body["sortColumn"])
+    return cols
+
+
+def report_references(c: Component) -> set[str]:
+    """What a report type, report or dashboard names, read from its body: every column,
+    grouping, filter and sort names a field that must exist and (reports) a column its
+    report type offers; dashboards name their reports."""
+    refs: set[str] = set()
+    if c.type == "ReportType":
+        for section in c.body.get("sections", []):
+            for col in section.get("columns", []):
+                refs.add(f"CustomField:{column_field(col['table'], col['field'])}")
+        base = c.body.get("baseObject", "")
+        if base.endswith("__c"):
+            refs.add(f"CustomObject:{base}")
+    elif c.type == "Report":
+        report_type = str(c.body.get("reportType", "")).removesuffix("__c")
+        refs.add(f"ReportType:{report_type}")
+        for col in _report_columns(c.body):
+            table, _, field_name = col.partition("$")
+            refs.add(f"ReportTypeColumn:{report_type}:{col}")
+            refs.add(f"CustomField:{column_field(table, field_name)}")
+    elif c.type == "Dashboard":
+        for grid in (c.body.get("dashboardGridLayout") or {}).get("dashboardGridComponents", []):
+            refs.add(f"Report:{grid['dashboardComponent']['report']}")
+    return refs
+
+
 def _is_standard(ref: str) -> bool:
     kind, _, name = ref.partition(":")
     if kind != "CustomField" or name in FEATURE_FIELDS:
         return False
     obj, _, field = name.partition(".")
+    if obj.endswith("__c") and field in CUSTOM_OBJECT_FIELDS:
+        return True  # the object itself must still resolve (CustomObject reference)
     return field in STANDARD_FIELDS.get(obj, set())
 
 

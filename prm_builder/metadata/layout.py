@@ -55,7 +55,14 @@ LAYOUTS: dict[str, TypeLayout] = {t.type: t for t in [
     # One component per org (full name LeadConvertSettings): directory LeadConvertSettings,
     # suffix LeadConvertSetting (Metadata API Developer Guide, LeadConvertSettings).
     TypeLayout("LeadConvertSettings", "LeadConvertSettings", "LeadConvertSetting"),
+    TypeLayout("ReportType", "reportTypes", "reportType"),
+    TypeLayout("Report", "reports", "report"),
+    TypeLayout("ReportFolder", "reports", "reportFolder", folder_of="Report"),
+    TypeLayout("Dashboard", "dashboards", "dashboard"),
+    TypeLayout("DashboardFolder", "dashboards", "dashboardFolder", folder_of="Dashboard"),
 ]}
+#: types whose full name is 'Folder/Name' (the file sits in its folder's directory)
+IN_FOLDER = {"EmailTemplate", "Report", "Dashboard"}
 
 #: One path segment made from a full name: developer-name characters, dots, hyphens.
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -95,7 +102,7 @@ def source_path(type_name: str, full_name: str) -> PurePosixPath:
     if type_name == "CustomObject":
         safe_segments(full_name)
         return PurePosixPath("objects", full_name, f"{full_name}.object-meta.xml")
-    parts = safe_segments(full_name, allow_folder=type_name == "EmailTemplate")
+    parts = safe_segments(full_name, allow_folder=type_name in IN_FOLDER)
     return PurePosixPath(lay.directory, *parts[:-1], f"{parts[-1]}.{lay.suffix}-meta.xml")
 
 
@@ -106,7 +113,7 @@ def mdapi_path(type_name: str, full_name: str) -> PurePosixPath:
         obj, _ = split_child(full_name)
         safe_segments(obj)
         return PurePosixPath("objects", f"{obj}.object")
-    parts = safe_segments(full_name, allow_folder=type_name == "EmailTemplate")
+    parts = safe_segments(full_name, allow_folder=type_name in IN_FOLDER)
     if lay.folder_of:
         return PurePosixPath(lay.directory, f"{parts[-1]}-meta.xml")
     return PurePosixPath(lay.directory, *parts[:-1], f"{parts[-1]}.{lay.suffix}")

@@ -14,6 +14,7 @@ from prm_builder.model.decisions import OpenDecision
 from prm_builder.model.lead_distribution import LeadDistribution
 from prm_builder.model.mdf import MdfSpec
 from prm_builder.model.org import OrgInventory
+from prm_builder.model.performance import Performance
 from prm_builder.model.program import Program
 from prm_builder.model.sharing import SharingSpec
 from prm_builder.model.tiers import Tier
@@ -42,6 +43,8 @@ class ProgramSpec(SpecNode):
     """Lead-based deal registration with tier-routed approval (optional)."""
     lead_distribution: LeadDistribution | None = None
     """How inbound leads reach partners: push queues and assignment rule, pull pool, SLA."""
+    performance: Performance | None = None
+    """Partner performance: QBR data model, health score, reports and dashboards (off when absent)."""
 
     def tiers_by_rank(self) -> list:
         return sorted(self.tiers, key=lambda t: t.rank)

@@ -53,14 +53,11 @@ def diagram(objects: list[Component], by_object: dict[str, list[Component]],
     edges = []
     for obj, f in relations:
         target = str(f.body.get("referenceTo", ""))
-        if target and target not in known:
-            nodes.append(Node(target, target, "start", ("existing object",)))
-            known.add(target)
-        if target and obj not in known:
-            # a lookup on an existing object (a custom partner lookup on Lead/Opportunity):
-            # draw that object too, or the edge has no end
-            nodes.append(Node(obj, obj, "start", ("existing object",)))
-            known.add(obj)
+        # a lookup may also start on an existing object (Case.Partner_Account__c, Account.Partner_Manager__c)
+        for end in (target, obj):
+            if end and end not in known:
+                nodes.append(Node(end, end, "start", ("existing object",)))
+                known.add(end)
         if target:
             # parent above child: the edge runs from the parent (one) to the child (many)
             edges.append(Edge(target, obj, f"{f.full_name.split('.', 1)[1]} ({'master' if f.body.get('type') == 'MasterDetail' else 'lookup'})", "link"))
