@@ -255,3 +255,47 @@ def check(specs_dir: Path = DEFAULT_SPECS, *, org: "OrgConnection | None" = None
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs; the checklist needs specs that parse",
                            result.diagnostics)
     return run_checklist(result, specs_dir=str(specs_dir), today=day, org=org)
+
+
+# --- partner operations (prm partners) -------------------------------------------------------
+
+@dataclass
+class PartnersRun:
+    plan: Any
+    #: the apply's result (None for a plan)
+    applied: Any = None
+    report: Path | None = None
+
+
+def partners(specs_dir: Path, roster_path: Path, org: "OrgConnection", *, apply: bool = False,
+             today: dt.date | None = None, username_suffix: str | None = None, report: Path | None = None,
+             progress: Any = None, client: Any = None, writer_options: dict[str, Any] | None = None) -> PartnersRun:
+    """Compare the partner roster with the org (`apply=False`) or make the org match it."""
+    from prm_builder.ops.apply import StateReader, apply_plan
+    from prm_builder.ops.plan import make_plan, program_access
+    from prm_builder.ops.report import write_report
+    from prm_builder.ops.roster import load_roster
+    from prm_builder.org.client import OrgClient
+    from prm_builder.org.writer import OrgWriter
+
+    result = validate(specs_dir, today)
+    if not result.ok or result.spec is None:
+        raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
+    roster, diagnostics = load_roster(roster_path, result.spec)
+    if roster is None or has_errors(diagnostics):
+        raise PrmUserError(f"{sum(d.is_error for d in diagnostics)} error(s) in the roster {roster_path}",
+                           sort_diagnostics(diagnostics))
+    day = today or dt.date.today()
+    access = program_access(result.spec, result.components)
+    client = client or OrgClient(org)
+    reader = StateReader(client, result.spec, roster, access, day)
+    # Org errors are PrmUserErrors (exit 1) with a message that never holds the token.
+    if not apply:
+        return PartnersRun(make_plan(result.spec, roster, reader.read(), access, today=day,
+                                     username_suffix=username_suffix))
+    writer = OrgWriter(client, **(writer_options or {}))
+    applied = apply_plan(result.spec, roster, access, reader, writer, today=day,
+                         username_suffix=username_suffix, progress=progress)
+    if report is not None and applied.outcomes:
+        write_report(applied, report)
+    return PartnersRun(None, applied, report if applied.outcomes else None)
