@@ -251,3 +251,29 @@ def test_cli_partners_plan_needs_an_org_and_bad_roster_exits_1(tmp_path, capsys,
         assert exit_info.value.code == 1
         err = capsys.readouterr().err
         assert expected in err and "secret-token" not in err
+
+
+def test_cumulusci_task_applies_the_roster_to_a_scratch_org_with_unique_usernames(tmp_path, monkeypatch):
+    """ci_prm seeds the scratch org through the prm_partners_apply task (cumulusci.yml)."""
+    import yaml
+    from cumulusci.tasks.salesforce.tests.util import create_task
+
+    from prm_builder.deploy.tasks import PartnersApply
+    from tests.deploy_fixtures import org_config, project_config
+    from tests.fake_org import TOKEN
+
+    flow = yaml.safe_load((REPO / "cumulusci.yml").read_text())
+    assert flow["tasks"]["prm_partners_apply"]["class_path"] == "prm_builder.deploy.tasks.PartnersApply"
+    assert any(step.get("task") == "prm_partners_apply" for step in flow["flows"]["ci_prm"]["steps"].values())
+    monkeypatch.chdir(REPO)
+    db = org()
+    org_cfg = org_config("prm", access_token=TOKEN, instance_url="https://northwind.my.salesforce.com",
+                         scratch=True)
+    task = create_task(PartnersApply, {"report": str(tmp_path / "r.csv")}, project_config(), org_cfg)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        db.install(rsps)
+        task()
+    # 3 accounts + 3 enablements + 4 contacts + 4 users + 4 x 2 permission sets + 4 group members + 2 budgets
+    assert task.return_values == {"done": 28, "failed": 0}
+    suffix = "." + str(org_cfg.org_id).lower()
+    assert all(u["Username"].endswith(suffix) for u in db.rows("User"))

@@ -168,3 +168,38 @@ class ActivateDuplicateRules(SetDuplicateRuleStatus):
                 self.logger.info(f"matching rules still activating; activating again in {delay:g}s")
                 time.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+class PartnersApply(BaseSalesforceTask):
+    """`prm partners apply` as a CumulusCI task: the ci_prm flow seeds a scratch org with the
+    roster's partners, so the scenarios and live checks have partner accounts and users."""
+
+    task_options = {
+        **SPECS_OPTION,
+        "roster": {"description": "The partner roster (default: roster/partners.yml)."},
+        "username_suffix": {"description": "Appended to emails to form usernames (default: the roster's; in a "
+                                           "scratch org '.<org id>', since usernames are unique across orgs)."},
+        "report": {"description": "Row-level results CSV (default: .prm/partners/<org>-apply.csv)."},
+    }
+
+    def _run_task(self) -> None:
+        from prm_builder.org.connection import OrgConnection
+
+        suffix = self.options.get("username_suffix")
+        if suffix is None and getattr(self.org_config, "scratch", False):
+            suffix = "." + str(self.org_config.org_id or "scratch").lower()
+        conn = OrgConnection(str(self.org_config.instance_url).rstrip("/"), str(self.org_config.access_token),
+                             label=f"CumulusCI org '{self.org_config.name}'")
+        report = Path(self.options.get("report") or f".prm/partners/{self.org_config.name}-apply.csv")
+        try:
+            run = api.partners(_specs(self), Path(self.options.get("roster") or "roster/partners.yml"), conn,
+                               apply=True, username_suffix=suffix, report=report,
+                               progress=lambda step, done, total: self.logger.info(f"{step}: {done}/{total}"))
+        except PrmUserError as exc:
+            raise _user_error(exc) from None
+        from prm_builder.ops.report import apply_text
+
+        self.logger.info(apply_text(run.applied, run.report))
+        self.return_values = {"done": run.applied.count("done"), "failed": run.applied.count("failed")}
+        if not run.applied.ok:
+            raise CumulusCIFailure("the roster was not fully applied (see the report above)")
