@@ -53,19 +53,44 @@ class OrgDb:
     requests: int = 0
     _ids: Any = field(default_factory=lambda: itertools.count(1))
     _jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: (object, unique key fields) -> key values (lower case) -> record id: keeps big rosters linear
+    _index: dict[tuple[str, tuple[str, ...]], dict[tuple[str, ...], str]] = field(default_factory=dict)
+    _active_partner_users: int = 0
+
+    def _keys(self, sobject: str, keys: tuple[str, ...], record: dict[str, Any]) -> tuple[str, ...] | None:
+        values = tuple(str(record.get(k) or "").lower() for k in keys)
+        return values if all(values) else None
+
+    def _reindex(self, sobject: str, record: dict[str, Any], old: dict[str, Any] | None) -> None:
+        if sobject == "User":
+            self._active_partner_users += self._is_partner_user(record) - self._is_partner_user(old)
+        for keys in UNIQUE.get(sobject, []):
+            index = self._index.setdefault((sobject, keys), {})
+            if old is not None and (k := self._keys(sobject, keys, old)) is not None:
+                index.pop(k, None)
+            if record and (k := self._keys(sobject, keys, record)) is not None:
+                index[k] = record["Id"]
 
     # -- data ---------------------------------------------------------------------------------
     def add(self, sobject: str, **fields: Any) -> str:
         rid = fields.pop("Id", None) or f"{PREFIX.get(sobject, 'a99')}{next(self._ids):012d}"
         self.tables.setdefault(sobject, {})[rid] = {"Id": rid, **fields}
+        self._reindex(sobject, self.tables[sobject][rid], None)
         return rid
 
     def rows(self, sobject: str) -> list[dict[str, Any]]:
         if sobject == "UserLicense":  # seats in use are the active partner users
-            used = sum(1 for u in self.rows("User") if u.get("IsActive", True) and u.get("ContactId"))
+            used = self._partner_users()
             return [{"Id": "100000000000001", "Name": "Partner Community", "TotalLicenses": self.seats,
                      "UsedLicenses": used, "LicenseDefinitionKey": "PID_Partner_Community"}]
         return list(self.tables.get(sobject, {}).values())
+
+    def _partner_users(self) -> int:
+        return self._active_partner_users
+
+    @staticmethod
+    def _is_partner_user(record: dict[str, Any] | None) -> bool:
+        return bool(record) and bool(record.get("ContactId")) and record.get("IsActive", True) is not False
 
     def seed_program(self, permission_sets: list[str], groups: list[str], profile: str = "Partner Community User"):
         self.add("Profile", Name=profile)
@@ -158,8 +183,8 @@ class OrgDb:
         return 200, {}, json.dumps(results)
 
     def _upsert(self, sobject: str, key: str, record: dict[str, Any]) -> dict[str, Any]:
-        match = next((r for r in self.rows(sobject) if str(r.get(key)).lower() == str(record.get(key)).lower()), None)
-        result = self._save(sobject, record, match["Id"] if match else None)
+        match = self._index.get((sobject, (key,)), {}).get((str(record.get(key) or "").lower(),))
+        result = self._save(sobject, record, match)
         result["created"] = match is None and result["success"]
         return result
 
@@ -176,30 +201,31 @@ class OrgDb:
         if missing:
             return fail("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]")
         for keys in UNIQUE.get(sobject, []):
-            clash = next((r for r in self.rows(sobject) if r["Id"] != rid and
-                          all(str(r.get(k)).lower() == str(merged.get(k)).lower() for k in keys)), None)
-            if clash and all(merged.get(k) for k in keys):
+            values = self._keys(sobject, keys, merged)
+            clash = self._index.get((sobject, keys), {}).get(values) if values else None
+            if clash and clash != rid:
                 return fail("DUPLICATE_VALUE", f"duplicate value found: {keys[0]} duplicates value on record "
-                            f"with id: {clash['Id']}")
-        if sobject == "User" and rid is None:
+                            f"with id: {clash}")
+        if sobject == "User" and rid is None and merged.get("ContactId"):
             contact = self.tables.get("Contact", {}).get(merged.get("ContactId") or "")
             account = self.tables.get("Account", {}).get((contact or {}).get("AccountId") or "")
             if not account or not account.get("IsPartner"):
                 return fail("INVALID_CROSS_REFERENCE_KEY",
                             "Cannot create a portal user without contact of a partner account")
-            if self.rows("UserLicense")[0]["UsedLicenses"] >= self.seats:
+            if self._partner_users() >= self.seats:
                 return fail("LICENSE_LIMIT_EXCEEDED", "License Limit Exceeded")
             merged.setdefault("IsActive", True)
         if rid is None:
             rid = self.add(sobject, **merged)
         else:
+            self._reindex(sobject, merged, self.tables[sobject][rid])
             self.tables[sobject][rid] = merged
         return {"id": rid, "success": True, "errors": []}
 
     def _delete(self, rid: str) -> dict[str, Any]:
-        for table in self.tables.values():
+        for sobject, table in self.tables.items():
             if rid in table:
-                del table[rid]
+                self._reindex(sobject, {}, table.pop(rid))
                 return {"id": rid, "success": True, "errors": []}
         return {"id": rid, "success": False, "errors": [{"statusCode": "ENTITY_IS_DELETED", "message": "gone"}]}
 
