@@ -299,3 +299,38 @@ def partners(specs_dir: Path, roster_path: Path, org: "OrgConnection", *, apply:
     if report is not None and applied.outcomes:
         write_report(applied, report)
     return PartnersRun(None, applied, report if applied.outcomes else None)
+
+
+def diff(specs_dir: Path, org: str, *, retriever: Any = None) -> Any:
+    """Retrieve every component the specs build from the CumulusCI org and compare (drift.Drift)."""
+    from prm_builder.deploy.drift import compare
+    from prm_builder.deploy.snapshot import retrieve_all
+
+    compiled = compile_program(specs_dir)
+    if retriever is None:
+        retriever = _cumulusci_retriever(org)
+    return compare(compiled.mdapi, retrieve_all(compiled.components, retriever))
+
+
+def _cumulusci_retriever(org: str) -> Any:
+    from cumulusci.cli.runtime import CliRuntime
+    from cumulusci.core.exceptions import CumulusCIException
+
+    from prm_builder.deploy.snapshot import cumulusci_retriever
+
+    try:
+        runtime = CliRuntime(load_keychain=True)
+        if runtime.project_config is None:
+            raise PrmUserError("no CumulusCI project here: run `prm diff` in the project root (cumulusci.yml)")
+        _, org_config = runtime.get_org(org)
+    except CumulusCIException as exc:
+        raise PrmUserError(f"org '{org}': {exc}; `cci org list` shows the orgs CumulusCI knows") from None
+    retrieve = cumulusci_retriever(runtime.project_config, org_config)
+
+    def guarded(xml: str, target: Path) -> None:
+        try:
+            retrieve(xml, target)
+        except CumulusCIException as exc:
+            raise PrmUserError(f"retrieve from '{org}' failed: {exc}") from None
+
+    return guarded

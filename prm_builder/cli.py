@@ -232,6 +232,19 @@ def check(
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command()
+def diff(
+    org: str = OrgOpt,
+    specs: Path = SpecsOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Compare what ORG holds now (retrieved) with what the specs build: drift made by hand in Setup.
+    Exit 1 when the org differs."""
+    drift = api.diff(specs, org)
+    _emit(as_json, drift.to_json(), drift.format())
+    raise typer.Exit(0 if drift.clean else 1)
+
+
 partners_app = typer.Typer(help="Partner operations from the roster: accounts, partner users, permission sets, "
                                   "tier groups and MDF budgets.", no_args_is_help=True)
 app.add_typer(partners_app, name="partners")

@@ -112,6 +112,8 @@ class DeployReport:
     skipped_removals: list[str] = field(default_factory=list)
     duplicate_rules_to_activate: list[str] = field(default_factory=list)
     record_file: Path | None = None
+    #: the org's versions of what this deploy replaces, retrieved before it (deploy/snapshot.py)
+    snapshot_dir: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -120,7 +122,8 @@ class DeployReport:
     def to_json(self) -> dict:
         return {"ok": self.ok, "org": self.org, "check_only": self.check_only, "plan": self.plan.to_json(),
                 "steps": [s.to_json() for s in self.steps], "skipped_removals": self.skipped_removals,
-                "duplicate_rules_to_activate": self.duplicate_rules_to_activate}
+                "duplicate_rules_to_activate": self.duplicate_rules_to_activate,
+                "snapshot": str(self.snapshot_dir) if self.snapshot_dir else None}
 
     def format(self) -> str:
         verb = "validation (check-only)" if self.check_only else "deploy"
@@ -141,6 +144,9 @@ class DeployReport:
                 lines.append(f"  {_readable(s.error, st)}")
             shown = {h.id for f in (s.status.component_failures if s.status else []) for h in f.hints}
             lines += [f"  hint {h.id}: {h.hint}" for h in s.hints if h.id not in shown]
+        if self.snapshot_dir:
+            lines.append(f"snapshot of what the deploy replaced: {self.snapshot_dir} (roll back: "
+                         f"`cci task run deploy --path {self.snapshot_dir} --org {self.org}`)")
         for key in self.skipped_removals:
             lines.append(f"skipped removal {key}: pass --allow-destructive to delete it from the org")
         done = "succeeded" if self.ok else "failed"
@@ -221,7 +227,10 @@ def plan_for(components: list[Component], org: str, *, record_dir: Path = DEFAUL
 
 
 def run_deploy(components: list[Component], opts: DeployOptions, deployer: StepDeployer,
-               progress: Progress = lambda _: None, work_dir: Path | None = None) -> DeployReport:
+               progress: Progress = lambda _: None, work_dir: Path | None = None,
+               snapshot: Callable[[list[Component]], Path | None] | None = None) -> DeployReport:
+    """`snapshot`: retrieves the org's versions of the components a (real) deploy is about to
+    replace; it runs once, before the first step, and a failure stops the deploy."""
     opts.check()
     plan, record = plan_for(components, opts.org, record_dir=opts.record_dir, full=opts.full)
     current_build = build_hash(plan.current)
@@ -237,6 +246,9 @@ def run_deploy(components: list[Component], opts: DeployOptions, deployer: StepD
     packages = step_packages(plan, allow_destructive=opts.allow_destructive)
     if opts.check_only and len(packages) > 1:
         packages = [_merged(packages)]
+    if snapshot is not None and not opts.check_only and packages:
+        progress("retrieving the org's current versions of what this deploy replaces (snapshot)")
+        report.snapshot_dir = snapshot([c for p in packages for c in p.components])
     with tempfile.TemporaryDirectory(prefix="prm-deploy-", dir=work_dir) as tmp:
         for index, package in enumerate(packages, 1):
             folder = write_step_package(Path(tmp), index, package)

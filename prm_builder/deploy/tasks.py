@@ -115,7 +115,30 @@ class DeploySteps(BaseSalesforceTask):
         "full": {"description": "Ignore the deploy record and send every component (default: False)."},
         "skip_validation": {"description": "Production: deploy without a prior check-only RunLocalTests validation."},
         "record_dir": {"description": f"Folder of per-org deploy records (default: {DEFAULT_RECORD_DIR})."},
+        "snapshot": {"description": "Retrieve the org's versions of what the deploy replaces into "
+                                    ".prm/snapshots/<org>/<time>/ first (default: True)."},
+        "snapshot_dir": {"description": "Folder of snapshots (default: .prm/snapshots)."},
     }
+
+    def _snapshot(self):  # -> Callable | None
+        from prm_builder.deploy.snapshot import DEFAULT_SNAPSHOT_DIR, cumulusci_retriever, take_snapshot
+
+        if not process_bool_arg(self.options.get("snapshot", True)):
+            return None
+        retrieve = cumulusci_retriever(self.project_config, self.org_config, self.logger)
+        root = Path(self.options.get("snapshot_dir") or DEFAULT_SNAPSHOT_DIR)
+
+        def snapshot(components):
+            try:
+                return take_snapshot(components, retrieve, self.org_config.name, root=root)
+            except CumulusCIFailure:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a retrieve that fails stops the deploy, readably
+                raise PrmUserError(f"could not retrieve the pre-deploy snapshot ({type(exc).__name__}: {exc}); "
+                                   "nothing was deployed. Fix the cause, or deploy without a snapshot "
+                                   "(-o snapshot False)") from None
+
+        return snapshot
 
     def _options(self) -> DeployOptions:
         flag = lambda name: process_bool_arg(self.options.get(name) or False)  # noqa: E731
@@ -131,7 +154,8 @@ class DeploySteps(BaseSalesforceTask):
             opts = self._options()
             compiled = api.compile_program(_specs(self))
             deployer = CumulusCIDeployer(self.project_config, self.org_config, self.logger)
-            report = run_deploy(compiled.components, opts, deployer, progress=self.logger.info)
+            report = run_deploy(compiled.components, opts, deployer, progress=self.logger.info,
+                                snapshot=self._snapshot())
         except PrmUserError as exc:
             raise _user_error(exc) from None
         self.logger.info(report.format())
