@@ -62,6 +62,8 @@ def mock_whole_deploy() -> dict[str, list]:
 
     steps = {step.name: comps for step, comps in group_by_step(example_components())}
     assert steps.get("activate-duplicate-rules"), "the example program is expected to have a duplicate rule"
+    # the pre-deploy snapshot: the org's versions of what the deploy replaces (deploy/snapshot.py)
+    mm.retrieve_sequence({"package.xml": b"<Package/>"})
     for comps in steps.values():
         mm.success_sequence(total=len(comps))
     dupes = steps["activate-duplicate-rules"]
@@ -83,6 +85,7 @@ def assert_whole_deploy(project: Path, steps: dict[str, list]) -> None:
     assert b"<isActive>true</isActive>" in mm.sent_zip(calls[-1]).read(rule)
     assert b"<isActive>false</isActive>" in mm.sent_zip(calls[-2]).read(rule)
     assert (project / "force-app" / "main" / "default").is_dir()  # prm_build ran first
+    assert len(list((project / ".prm" / "snapshots" / "dev").iterdir())) == 1  # the snapshot came first
     recorded = load_record(project / ".prm" / "deploys", "dev").components
     assert len(recorded) == sum(len(c) for c in steps.values())
 
@@ -129,6 +132,7 @@ def test_cci_flow_run_does_the_same(project: Path, checklist_calls: list) -> Non
 @responses.activate
 def test_prm_deploy_failure_json_report_and_exit_1(project: Path, checklist_calls: list,
                                                    capsys: pytest.CaptureFixture) -> None:
+    mm.retrieve_sequence({"package.xml": b"<Package/>"})  # the pre-deploy snapshot
     mm.add(mm.deploy_started())
     failure = mm.component_failure("CustomField", "Account.Partner_Tier__c", "objects/Account.object",
                                    "Cannot change which global value set this picklist uses", line=7, col=5)
