@@ -5,6 +5,7 @@ duplicate-rule activation -> checklist) through CumulusCI's runtime, keychain an
 from __future__ import annotations
 
 import json
+import re
 import os
 from pathlib import Path
 from unittest import mock
@@ -69,6 +70,10 @@ def mock_whole_deploy() -> dict[str, list]:
     dupes = steps["activate-duplicate-rules"]
     mm.retrieve_sequence({k: v for k, v in mdapi_files(dupes).items() if k != "package.xml"})
     mm.success_sequence(total=len(dupes))
+    # prm_schedule_tier_review: anonymous Apex through the Tooling API
+    responses.add(responses.GET, re.compile(re.escape(mm.INSTANCE) + r"/services/data/v[\d.]+/tooling/executeAnonymous"),
+                  json={"compiled": True, "success": True, "line": -1, "column": -1, "compileProblem": None,
+                        "exceptionMessage": None, "exceptionStackTrace": None})
     return steps
 
 
@@ -109,6 +114,8 @@ def test_prm_deploy_runs_the_flow(project: Path, checklist_calls: list, capsys: 
     assert "deploy to dev succeeded" in out
     assert_whole_deploy(project, steps)
     assert len(checklist_calls) == 1 and checklist_calls[0] is not None  # against the org
+    [anon] = [c for c in responses.calls if "executeAnonymous" in c.request.url]
+    assert "PartnerTierReview.scheduleDaily" in anon.request.url  # the tier review is scheduled
 
     # `prm plan` now has nothing to do.
     assert _prm("plan", "--org", "dev") == 0

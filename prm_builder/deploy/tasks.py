@@ -227,3 +227,21 @@ class PartnersApply(BaseSalesforceTask):
         self.return_values = {"done": run.applied.count("done"), "failed": run.applied.count("failed")}
         if not run.applied.ok:
             raise CumulusCIFailure("the roster was not fully applied (see the report above)")
+
+
+class ScheduleTierReview(BaseSalesforceTask):
+    """Schedules the daily tier review in the org (generate/tier_lifecycle.py) with CumulusCI's
+    anonymous Apex task; idempotent, so it runs after every deploy. The job runs as the user
+    who deployed: give that user access to partner accounts (an admin or integration user)."""
+
+    task_options = {"apex": {"description": "Anonymous Apex to run (default: PartnerTierReview.scheduleDaily();)."}}
+
+    def _run_task(self) -> None:
+        from cumulusci.core.config import TaskConfig
+        from cumulusci.tasks.apex.anon import AnonymousApexTask
+
+        apex = self.options.get("apex") or "PartnerTierReview.scheduleDaily();"
+        task = AnonymousApexTask(self.project_config, TaskConfig({"options": {"apex": apex}}), self.org_config,
+                                 logger=self.logger)
+        task()
+        self.logger.info("the partner tier review runs daily at 03:00 (job 'PRM Partner Tier Review')")
