@@ -54,6 +54,19 @@ def test_plan_of_an_empty_org_lists_every_step_and_changes_nothing():
     assert counts == {"accounts": 3, "enable_partner": 3, "contacts": 4, "users": 4, "permission_sets": 0,
                       "groups": 0, "budgets": 2}
     assert db.writes == 0 and not plan.blockers
+    # the example's channel manager is not a user of this org: said, and the owner is left alone
+    assert [w.split(":")[0] for w in plan.warnings] == ["Blue Harbor Analytics"]
+    assert "OwnerId" not in plan.step("accounts")[0].record
+
+
+def test_channel_manager_becomes_the_account_owner():
+    db = org()
+    manager = db.add("User", Email="Maria.Lopez@northwind.example", IsActive=True, UserType="Standard",
+                     Username="maria.lopez@northwind.example")
+    plan = run(db, apply=False).plan
+    assert plan.warnings == []
+    blue = next(c for c in plan.step("accounts") if c.subject == "Blue Harbor Analytics")
+    assert blue.record["OwnerId"] == manager
 
 
 def test_apply_builds_the_org_in_platform_order_and_a_second_apply_does_nothing(tmp_path):

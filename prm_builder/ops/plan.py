@@ -57,6 +57,8 @@ class Plan:
     free_seats: int | None = None
     #: problems that stop an apply before anything is written (e.g. profile missing)
     blockers: list[str] = field(default_factory=list)
+    #: what the apply will do differently from the roster (e.g. an unknown channel manager)
+    warnings: list[str] = field(default_factory=list)
 
     def step(self, name: str) -> list[Change]:
         return [c for c in self.changes if c.step == name]
@@ -113,8 +115,12 @@ def make_plan(spec: ProgramSpec, roster: Roster, state: OrgState, access: Progra
     suffix = roster.settings.username_suffix if username_suffix is None else username_suffix
     changes: list[Change] = []
     blockers: list[str] = []
+    warnings: list[str] = []
     for partner in roster.partners:
         changes += _account_changes(spec, partner, state)
+        if partner.channel_manager and partner.channel_manager.lower() not in state.internal_users:
+            warnings.append(f"{partner.name}: channel manager {partner.channel_manager} is not an active internal "
+                            f"user of the org; the account's owner stays as it is [{partner.ref('channel_manager')}]")
     for partner in roster.partners:
         changes += _user_changes(spec, roster, partner, state, access, suffix)
     changes += _budget_changes(spec, roster, state, access, today)
@@ -133,7 +139,7 @@ def make_plan(spec: ProgramSpec, roster: Roster, state: OrgState, access: Progra
     if missing_groups and roster.partners:
         blockers.append("tier group(s) " + ", ".join(missing_groups) + " are not in the org: deploy the "
                         "program first (`prm deploy --org NAME`)")
-    return Plan(changes, creates, state.free_seats, blockers)
+    return Plan(changes, creates, state.free_seats, blockers, warnings)
 
 
 def _account_changes(spec: ProgramSpec, partner: RosterPartner, state: OrgState) -> list[Change]:

@@ -22,7 +22,7 @@ REPORT_COLUMNS = ("step", "action", "object", "subject", "reason", "roster", "ou
 
 def plan_text(plan: Plan) -> str:
     if plan.empty and not plan.blockers:
-        return "The org matches the roster: nothing to change."
+        return "\n".join([f"warning: {w}" for w in plan.warnings] + ["The org matches the roster: nothing to change."])
     lines = []
     for step in STEPS:
         changes = plan.step(step)
@@ -33,13 +33,14 @@ def plan_text(plan: Plan) -> str:
     if plan.seats_needed:
         free = "unknown" if plan.free_seats is None else f"{plan.free_seats}"
         lines.append(f"licences: {plan.seats_needed} new partner user(s), {free} seat(s) free")
+    lines += [f"warning: {w}" for w in plan.warnings]
     lines += [f"blocked: {b}" for b in plan.blockers]
     lines.append(f"{len(plan.changes)} change(s); nothing was changed (run `prm partners apply` to apply them)")
     return "\n".join(lines)
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
-    return {"ok": not plan.blockers, "changes": [c.to_json() for c in plan.changes], "blockers": plan.blockers,
+    return {"ok": not plan.blockers, "changes": [c.to_json() for c in plan.changes], "blockers": plan.blockers, "warnings": plan.warnings,
             "seats_needed": plan.seats_needed, "free_seats": plan.free_seats}
 
 
