@@ -35,6 +35,8 @@ RELATIONS = {("User", "Contact"): ("Contact", "ContactId"), ("PermissionSetAssig
 UNIQUE = {"User": [("Username",)], "PermissionSetAssignment": [("AssigneeId", "PermissionSetId")],
           "GroupMember": [("GroupId", "UserOrGroupId")], "Account": [("PRM_Partner_Id__c",)],
           "Contact": [("PRM_Roster_Key__c",)]}
+#: records per page of a query answer (the REST API's default batch size)
+QUERY_PAGE = 2000
 REQUIRED = {"Account": ["Name"], "Contact": ["LastName"], "User": ["Username", "LastName", "ProfileId", "Alias"],
             "MDF_Budget__c": ["Partner_Account__c", "Period_Start__c", "Period_End__c"]}
 
@@ -56,6 +58,7 @@ class OrgDb:
     #: (object, unique key fields) -> key values (lower case) -> record id: keeps big rosters linear
     _index: dict[tuple[str, tuple[str, ...]], dict[tuple[str, ...], str]] = field(default_factory=dict)
     _active_partner_users: int = 0
+    _cursors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def _keys(self, sobject: str, keys: tuple[str, ...], record: dict[str, Any]) -> tuple[str, ...] | None:
         values = tuple(str(record.get(k) or "").lower() for k in keys)
@@ -125,6 +128,8 @@ class OrgDb:
             return 200, {}, json.dumps({"DailyApiRequests": {"Max": self.api_max, "Remaining": self.api_remaining}})
         if path == "query/":
             return self._query(parse_qs(url.query)["q"][0])
+        if path.startswith("query/"):  # the next page of a query (nextRecordsUrl)
+            return self._page(path.split("/", 1)[1])
         if path.startswith("composite/sobjects"):
             return self._collection(request, path, parse_qs(url.query))
         if path.startswith("jobs/ingest"):
@@ -142,7 +147,20 @@ class OrgDb:
         for row in self.rows(sobject):
             if all(self._holds(sobject, row, c) for c in conditions):
                 out.append({"attributes": {"type": sobject}, **{c: row.get(c) for c in columns}})
-        return 200, {}, json.dumps({"totalSize": len(out), "done": True, "records": out})
+        cursor = f"01g{len(self._cursors) + 1:015d}"
+        self._cursors[cursor] = out
+        return self._page(f"{cursor}-0")
+
+    def _page(self, locator: str) -> tuple[int, dict, str]:
+        """Pages of QUERY_PAGE records, as the REST query resource answers (nextRecordsUrl)."""
+        cursor, _, start = locator.rpartition("-")
+        rows = self._cursors[cursor]
+        first = int(start)
+        page = rows[first:first + QUERY_PAGE]
+        body: dict[str, Any] = {"totalSize": len(rows), "done": first + QUERY_PAGE >= len(rows), "records": page}
+        if not body["done"]:
+            body["nextRecordsUrl"] = f"/services/data/v{API_VERSION}/query/{cursor}-{first + QUERY_PAGE}"
+        return 200, {}, json.dumps(body)
 
     def _value(self, sobject: str, row: dict[str, Any], path: str) -> Any:
         if "." not in path:

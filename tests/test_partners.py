@@ -290,3 +290,13 @@ def test_cumulusci_task_applies_the_roster_to_a_scratch_org_with_unique_username
     assert task.return_values == {"done": 28, "failed": 0}
     suffix = "." + str(org_cfg.org_id).lower()
     assert all(u["Username"].endswith(suffix) for u in db.rows("User"))
+
+
+def test_state_reads_follow_query_pages(monkeypatch):
+    """The org answers queries in pages (nextRecordsUrl); the state read must see every page."""
+    import tests.fake_org_db as fake
+
+    monkeypatch.setattr(fake, "QUERY_PAGE", 2)
+    db = org()
+    assert run(db, apply=True).applied.ok
+    assert run(db, apply=False).plan.empty  # 4 users, 3 accounts: only right when all pages were read
