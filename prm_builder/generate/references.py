@@ -19,13 +19,14 @@ from prm_builder.model.root import ProgramSpec
 #: neither the output nor this list must be declared under org.fields.
 STANDARD_FIELDS: dict[str, set[str]] = {
     "Account": {"Id", "Name", "OwnerId", "IsPartner", "Type", "Industry", "BillingCountry",
-                "BillingState", "AnnualRevenue", "CreatedDate", "RecordTypeId"},
+                "BillingState", "AnnualRevenue", "CreatedDate", "RecordTypeId", "Website"},
     "Lead": {"Id", "Company", "Email", "FirstName", "LastName", "Name", "Status", "OwnerId",
              "Country", "State", "CountryCode", "StateCode", "City", "PostalCode", "LeadSource",
              "Industry", "Website", "Phone", "IsConverted", "ConvertedOpportunityId",
              "ConvertedAccountId", "CreatedDate", "CreatedById", "LastModifiedDate", "Rating",
              "AnnualRevenue", "NumberOfEmployees", "Title", "Description"},
-    "Opportunity": {"Id", "Name", "Amount", "CloseDate", "StageName", "AccountId", "OwnerId"},
+    "Opportunity": {"Id", "Name", "Amount", "CloseDate", "StageName", "AccountId", "OwnerId", "IsWon", "IsClosed",
+                    "ExpectedRevenue"},
     "User": {"Id", "Username", "Email", "ContactId", "AccountId", "IsActive", "ProfileId"},
     "Contact": {"Id", "AccountId", "Email", "FirstName", "LastName"},
 }
