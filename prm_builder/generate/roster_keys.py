@@ -25,7 +25,7 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
     source = spec.program.ref()
     yield f.field_component(
         "Account", ACCOUNT_KEY, "Partner Id", _key(40), source=source,
-        purpose="Roster key of a partner account: `prm partners apply` upserts accounts on it.",
+        purpose="Roster key of a partner account: prm partners apply upserts accounts on it.",
         description="Stable partner id from the partner roster (roster/partners.yml); set by prm partners apply.")
     yield f.field_component(
         "Contact", CONTACT_KEY, "Roster Key", _key(80), source=source,
