@@ -105,6 +105,14 @@ def _lead(spec: ProgramSpec, a: Attribution) -> Iterator[Component]:
                   "relationshipLabel": "Referred Leads", "required": False, "deleteConstraint": "SetNull",
                   "trackHistory": a.track_history},
                  "The partner whose code the lead carried; credited on the Opportunity at conversion.", src)
+    if codes.unknown_code == "review_queue" and codes.review_queue:
+        group = codes.review_group
+        yield Component("Queue", codes.review_queue, {
+            "name": codes.review_queue.replace("_", " "), "doesSendEmailToMembers": False,
+            "queueMembers": {"publicGroups": {"publicGroup": [group]}} if group else None,
+            "queueSobject": [{"sobjectType": "Lead"}]},
+            purpose="Leads whose partner code matches no partner account, for review.", source=codes.ref("review_queue"),
+            references=(f"Group:{group}",) if group else ())
     yield _field("Lead", CODE_UNKNOWN, "Partner Code Unknown", ft.checkbox(False),
                  "Set when the lead's partner code matches no partner account (review it).", src)
     partner = _lead_partner(spec)

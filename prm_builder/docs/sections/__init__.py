@@ -12,6 +12,7 @@ from types import ModuleType
 
 from prm_builder.docs.sections import (
     approvals,
+    attribution,
     checklist,
     configuration,
     content,
@@ -34,6 +35,7 @@ SECTIONS: list[ModuleType] = [
     lead_distribution,
     mdf,
     content,
+    attribution,
     data_model,
     sharing,
     approvals,
