@@ -271,3 +271,80 @@ def score(specs_dir: Path = DEFAULT_SPECS, *, org: "OrgConnection", today: dt.da
     if perf is None or perf.health_score is None:
         raise PrmUserError("the specs define no performance.health_score: there is no score to compute")
     return collect(OrgClient(org), result.spec, today or dt.date.today())
+# --- partner operations (prm partners) -------------------------------------------------------
+
+@dataclass
+class PartnersRun:
+    plan: Any
+    #: the apply's result (None for a plan)
+    applied: Any = None
+    report: Path | None = None
+
+
+def partners(specs_dir: Path, roster_path: Path, org: "OrgConnection", *, apply: bool = False,
+             today: dt.date | None = None, username_suffix: str | None = None, report: Path | None = None,
+             progress: Any = None, client: Any = None, writer_options: dict[str, Any] | None = None) -> PartnersRun:
+    """Compare the partner roster with the org (`apply=False`) or make the org match it."""
+    from prm_builder.ops.apply import StateReader, apply_plan
+    from prm_builder.ops.plan import make_plan, program_access
+    from prm_builder.ops.report import write_report
+    from prm_builder.ops.roster import load_roster
+    from prm_builder.org.client import OrgClient
+    from prm_builder.org.writer import OrgWriter
+
+    result = validate(specs_dir, today)
+    if not result.ok or result.spec is None:
+        raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
+    roster, diagnostics = load_roster(roster_path, result.spec)
+    if roster is None or has_errors(diagnostics):
+        raise PrmUserError(f"{sum(d.is_error for d in diagnostics)} error(s) in the roster {roster_path}",
+                           sort_diagnostics(diagnostics))
+    day = today or dt.date.today()
+    access = program_access(result.spec, result.components)
+    client = client or OrgClient(org)
+    reader = StateReader(client, result.spec, roster, access, day)
+    # Org errors are PrmUserErrors (exit 1) with a message that never holds the token.
+    if not apply:
+        return PartnersRun(make_plan(result.spec, roster, reader.read(), access, today=day,
+                                     username_suffix=username_suffix))
+    writer = OrgWriter(client, **(writer_options or {}))
+    applied = apply_plan(result.spec, roster, access, reader, writer, today=day,
+                         username_suffix=username_suffix, progress=progress)
+    if report is not None and applied.outcomes:
+        write_report(applied, report)
+    return PartnersRun(None, applied, report if applied.outcomes else None)
+
+
+def diff(specs_dir: Path, org: str, *, retriever: Any = None) -> Any:
+    """Retrieve every component the specs build from the CumulusCI org and compare (drift.Drift)."""
+    from prm_builder.deploy.drift import compare
+    from prm_builder.deploy.snapshot import retrieve_all
+
+    compiled = compile_program(specs_dir)
+    if retriever is None:
+        retriever = _cumulusci_retriever(org)
+    return compare(compiled.mdapi, retrieve_all(compiled.components, retriever))
+
+
+def _cumulusci_retriever(org: str) -> Any:
+    from cumulusci.cli.runtime import CliRuntime
+    from cumulusci.core.exceptions import CumulusCIException
+
+    from prm_builder.deploy.snapshot import cumulusci_retriever
+
+    try:
+        runtime = CliRuntime(load_keychain=True)
+        if runtime.project_config is None:
+            raise PrmUserError("no CumulusCI project here: run `prm diff` in the project root (cumulusci.yml)")
+        _, org_config = runtime.get_org(org)
+    except CumulusCIException as exc:
+        raise PrmUserError(f"org '{org}': {exc}; `cci org list` shows the orgs CumulusCI knows") from None
+    retrieve = cumulusci_retriever(runtime.project_config, org_config)
+
+    def guarded(xml: str, target: Path) -> None:
+        try:
+            retrieve(xml, target)
+        except CumulusCIException as exc:
+            raise PrmUserError(f"retrieve from '{org}' failed: {exc}") from None
+
+    return guarded

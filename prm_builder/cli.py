@@ -261,6 +261,80 @@ def score(
     else:
         _write_file(out, data, "--out")
         typer.echo(f"wrote {out}: {len(scores)} partner(s)")
+def diff(
+    org: str = OrgOpt,
+    specs: Path = SpecsOpt,
+    as_json: bool = JsonOpt,
+) -> None:
+    """Compare what ORG holds now (retrieved) with what the specs build: drift made by hand in Setup.
+    Exit 1 when the org differs."""
+    drift = api.diff(specs, org)
+    _emit(as_json, drift.to_json(), drift.format())
+    raise typer.Exit(0 if drift.clean else 1)
+
+
+partners_app = typer.Typer(help="Partner operations from the roster: accounts, partner users, permission sets, "
+                                  "tier groups and MDF budgets.", no_args_is_help=True)
+app.add_typer(partners_app, name="partners")
+RosterOpt = typer.Option(Path("roster/partners.yml"), "--roster", help="The partner roster (YAML).")
+SuffixOpt = typer.Option(None, "--username-suffix", help="Appended to emails to form usernames in this org "
+                         "(overrides the roster's settings.username_suffix).")
+
+
+def _partner_org(org: Optional[str], org_from_env: bool):
+    from prm_builder.org import connection as org_connection
+
+    if bool(org) == bool(org_from_env):
+        raise PrmUserError("name the org: --org NAME (a CumulusCI org) or --org-from-env")
+    return org_connection.from_cumulusci(org) if org else org_connection.from_env()
+
+
+@partners_app.command("plan")
+def partners_plan(
+    org: Optional[str] = typer.Option(None, "--org", help="The CumulusCI org to compare with (`cci org list`)."),
+    org_from_env: bool = typer.Option(False, "--org-from-env", help="Use SF_INSTANCE_URL and SF_ACCESS_TOKEN."),
+    roster: Path = RosterOpt,
+    specs: Path = SpecsOpt,
+    username_suffix: Optional[str] = SuffixOpt,
+    as_json: bool = JsonOpt,
+    today: Optional[str] = TodayOpt,
+) -> None:
+    """Print what `prm partners apply` would change in the org. Changes nothing."""
+    from prm_builder.ops.report import plan_json, plan_text
+
+    run = api.partners(specs, roster, _partner_org(org, org_from_env), today=_today(today),
+                       username_suffix=username_suffix)
+    _emit(as_json, plan_json(run.plan), plan_text(run.plan))
+    raise typer.Exit(1 if run.plan.blockers else 0)
+
+
+@partners_app.command("apply")
+def partners_apply(
+    org: Optional[str] = typer.Option(None, "--org", help="The CumulusCI org to change (`cci org list`)."),
+    org_from_env: bool = typer.Option(False, "--org-from-env", help="Use SF_INSTANCE_URL and SF_ACCESS_TOKEN."),
+    roster: Path = RosterOpt,
+    specs: Path = SpecsOpt,
+    username_suffix: Optional[str] = SuffixOpt,
+    report: Optional[Path] = typer.Option(None, "--report", help="Row-level results (CSV); default "
+                                          ".prm/partners/apply-<UTC time>.csv."),
+    as_json: bool = JsonOpt,
+    today: Optional[str] = TodayOpt,
+) -> None:
+    """Make the org match the roster, in the order the platform requires; idempotent and resumable."""
+    from prm_builder.ops.report import apply_json, apply_text
+
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    report_path = report or Path(".prm/partners") / f"apply-{stamp}.csv"
+    show = sys.stderr.isatty() and not as_json
+
+    def progress(step: str, done: int, total: int) -> None:
+        if show:
+            typer.echo(f"\r{step}: {done}/{total}", err=True, nl=done >= total)
+
+    run = api.partners(specs, roster, _partner_org(org, org_from_env), apply=True, today=_today(today),
+                       username_suffix=username_suffix, report=report_path, progress=progress)
+    _emit(as_json, apply_json(run.applied, run.report), apply_text(run.applied, run.report))
+    raise typer.Exit(0 if run.applied.ok else 1)
 
 
 @app.command()

@@ -81,7 +81,8 @@ def test_flow_steps_chain_build_checklist_and_deploy() -> None:
              for name, f in CONFIG["flows"].items()}
     assert steps["prm_validate"] == ["prm_build", "prm_check", "prm_deploy_steps"]
     assert steps["prm_deploy"] == ["prm_build", "prm_deploy_steps", "prm_activate_duplicate_rules",
-                                   "prm_activate_flows", "prm_check"]
+                                   "prm_activate_flows", "prm_schedule_tier_review",
+                                  "prm_check"]
     assert steps["ci_prm"][0] == "prm_deploy"
     validate = CONFIG["flows"]["prm_validate"]["steps"][3]["options"]
     assert validate == {"check_only": True, "test_level": "RunLocalTests"}

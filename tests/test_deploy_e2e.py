@@ -5,6 +5,7 @@ duplicate-rule activation -> checklist) through CumulusCI's runtime, keychain an
 from __future__ import annotations
 
 import json
+import re
 import os
 from pathlib import Path
 from unittest import mock
@@ -62,11 +63,17 @@ def mock_whole_deploy() -> dict[str, list]:
 
     steps = {step.name: comps for step, comps in group_by_step(example_components())}
     assert steps.get("activate-duplicate-rules"), "the example program is expected to have a duplicate rule"
+    # the pre-deploy snapshot: the org's versions of what the deploy replaces (deploy/snapshot.py)
+    mm.retrieve_sequence({"package.xml": b"<Package/>"})
     for comps in steps.values():
         mm.success_sequence(total=len(comps))
     dupes = steps["activate-duplicate-rules"]
     mm.retrieve_sequence({k: v for k, v in mdapi_files(dupes).items() if k != "package.xml"})
     mm.success_sequence(total=len(dupes))
+    # prm_schedule_tier_review: anonymous Apex through the Tooling API
+    responses.add(responses.GET, re.compile(re.escape(mm.INSTANCE) + r"/services/data/v[\d.]+/tooling/executeAnonymous"),
+                  json={"compiled": True, "success": True, "line": -1, "column": -1, "compileProblem": None,
+                        "exceptionMessage": None, "exceptionStackTrace": None})
     return steps
 
 
@@ -83,6 +90,7 @@ def assert_whole_deploy(project: Path, steps: dict[str, list]) -> None:
     assert b"<isActive>true</isActive>" in mm.sent_zip(calls[-1]).read(rule)
     assert b"<isActive>false</isActive>" in mm.sent_zip(calls[-2]).read(rule)
     assert (project / "force-app" / "main" / "default").is_dir()  # prm_build ran first
+    assert len(list((project / ".prm" / "snapshots" / "dev").iterdir())) == 1  # the snapshot came first
     recorded = load_record(project / ".prm" / "deploys", "dev").components
     assert len(recorded) == sum(len(c) for c in steps.values())
 
@@ -106,6 +114,8 @@ def test_prm_deploy_runs_the_flow(project: Path, checklist_calls: list, capsys: 
     assert "deploy to dev succeeded" in out
     assert_whole_deploy(project, steps)
     assert len(checklist_calls) == 1 and checklist_calls[0] is not None  # against the org
+    [anon] = [c for c in responses.calls if "executeAnonymous" in c.request.url]
+    assert "PartnerTierReview.scheduleDaily" in anon.request.url  # the tier review is scheduled
 
     # `prm plan` now has nothing to do.
     assert _prm("plan", "--org", "dev") == 0
@@ -129,6 +139,7 @@ def test_cci_flow_run_does_the_same(project: Path, checklist_calls: list) -> Non
 @responses.activate
 def test_prm_deploy_failure_json_report_and_exit_1(project: Path, checklist_calls: list,
                                                    capsys: pytest.CaptureFixture) -> None:
+    mm.retrieve_sequence({"package.xml": b"<Package/>"})  # the pre-deploy snapshot
     mm.add(mm.deploy_started())
     failure = mm.component_failure("CustomField", "Account.Partner_Tier__c", "objects/Account.object",
                                    "Cannot change which global value set this picklist uses", line=7, col=5)

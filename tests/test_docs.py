@@ -304,6 +304,10 @@ def test_runbook_lists_pitfalls_owners_and_deploy_hints() -> None:
     assert "PRM-D01" in text and "waits, then deploys the step again" in text
     assert "Dana Whitfield (VP Channel Sales)" in text  # an open decision's owner
     assert "Lead.PartnerAccountId" in text  # the org inventory
+    # partner operations (issue 16): onboarding, the tier review, rollback from the snapshot, drift
+    for heading in ("Onboard a partner", "Run a tier review", "Roll back a deploy", "Find changes made by hand"):
+        assert heading in text
+    assert "prm partners apply --org NAME" in text and ".prm/snapshots/<org>/<time>" in text
     without = DocContext(result.spec, result.components, Origin("specs", "0" * 64, ()))
     assert "PRM-D01" not in html.fromstring(package_files(without)[1]["runbook.html"]).text_content()
 

@@ -10,8 +10,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from prm_builder.checklist import (  # noqa: F401 - importing registers the items
-    items_deal_registration, items_lead_distribution, items_mdf_content_sharing, items_performance, live_items,
-    static_items)
+    items_attribution, items_deal_registration, items_lead_distribution, items_mdf_content_sharing,
+    items_performance, live_items, static_items)
 from prm_builder.checklist.registry import ITEMS, CheckContext, Item, live_items as _live, static_items as _static
 from prm_builder.checklist.report import ChecklistReport, ItemResult, Status
 

@@ -115,6 +115,8 @@ class DeployReport:
     flows_to_activate: list[str] = field(default_factory=list)
     """Production: flows deployed inactive, for the prm_activate_flows step (flow_activation.py)."""
     record_file: Path | None = None
+    #: the org's versions of what this deploy replaces, retrieved before it (deploy/snapshot.py)
+    snapshot_dir: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -124,7 +126,8 @@ class DeployReport:
         return {"ok": self.ok, "org": self.org, "check_only": self.check_only, "plan": self.plan.to_json(),
                 "steps": [s.to_json() for s in self.steps], "skipped_removals": self.skipped_removals,
                 "duplicate_rules_to_activate": self.duplicate_rules_to_activate,
-                "flows_to_activate": self.flows_to_activate}
+                "flows_to_activate": self.flows_to_activate,
+                "snapshot": str(self.snapshot_dir) if self.snapshot_dir else None}
 
     def format(self) -> str:
         verb = "validation (check-only)" if self.check_only else "deploy"
@@ -148,6 +151,9 @@ class DeployReport:
         if self.flows_to_activate:
             lines.append(f"step {FLOW_ACTIVATION.name}: {len(self.flows_to_activate)} flows sent inactive "
                          "(production), activated next by prm_activate_flows")
+        if self.snapshot_dir:
+            lines.append(f"snapshot of what the deploy replaced: {self.snapshot_dir} (roll back: "
+                         f"`cci task run deploy --path {self.snapshot_dir} --org {self.org}`)")
         for key in self.skipped_removals:
             lines.append(f"skipped removal {key}: pass --allow-destructive to delete it from the org")
         done = "succeeded" if self.ok else "failed"
@@ -228,7 +234,10 @@ def plan_for(components: list[Component], org: str, *, record_dir: Path = DEFAUL
 
 
 def run_deploy(components: list[Component], opts: DeployOptions, deployer: StepDeployer,
-               progress: Progress = lambda _: None, work_dir: Path | None = None) -> DeployReport:
+               progress: Progress = lambda _: None, work_dir: Path | None = None,
+               snapshot: Callable[[list[Component]], Path | None] | None = None) -> DeployReport:
+    """`snapshot`: retrieves the org's versions of the components a (real) deploy is about to
+    replace; it runs once, before the first step, and a failure stops the deploy."""
     opts.check()
     plan, record = plan_for(components, opts.org, record_dir=opts.record_dir, full=opts.full)
     current_build = build_hash(plan.current)
@@ -248,6 +257,9 @@ def run_deploy(components: list[Component], opts: DeployOptions, deployer: StepD
         # production activates flows only with flow test coverage: send them inactive and let
         # the later prm_activate_flows step switch them on (flow_activation.py says why)
         packages = [deploy_inactive(p) for p in packages]
+    if snapshot is not None and not opts.check_only and packages:
+        progress("retrieving the org's current versions of what this deploy replaces (snapshot)")
+        report.snapshot_dir = snapshot([c for p in packages for c in p.components])
     with tempfile.TemporaryDirectory(prefix="prm-deploy-", dir=work_dir) as tmp:
         for index, package in enumerate(packages, 1):
             folder = write_step_package(Path(tmp), index, package)

@@ -117,7 +117,30 @@ class DeploySteps(BaseSalesforceTask):
         "full": {"description": "Ignore the deploy record and send every component (default: False)."},
         "skip_validation": {"description": "Production: deploy without a prior check-only RunLocalTests validation."},
         "record_dir": {"description": f"Folder of per-org deploy records (default: {DEFAULT_RECORD_DIR})."},
+        "snapshot": {"description": "Retrieve the org's versions of what the deploy replaces into "
+                                    ".prm/snapshots/<org>/<time>/ first (default: True)."},
+        "snapshot_dir": {"description": "Folder of snapshots (default: .prm/snapshots)."},
     }
+
+    def _snapshot(self):  # -> Callable | None
+        from prm_builder.deploy.snapshot import DEFAULT_SNAPSHOT_DIR, cumulusci_retriever, take_snapshot
+
+        if not process_bool_arg(self.options.get("snapshot", True)):
+            return None
+        retrieve = cumulusci_retriever(self.project_config, self.org_config, self.logger)
+        root = Path(self.options.get("snapshot_dir") or DEFAULT_SNAPSHOT_DIR)
+
+        def snapshot(components):
+            try:
+                return take_snapshot(components, retrieve, self.org_config.name, root=root)
+            except CumulusCIFailure:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a retrieve that fails stops the deploy, readably
+                raise PrmUserError(f"could not retrieve the pre-deploy snapshot ({type(exc).__name__}: {exc}); "
+                                   "nothing was deployed. Fix the cause, or deploy without a snapshot "
+                                   "(-o snapshot False)") from None
+
+        return snapshot
 
     def _options(self) -> DeployOptions:
         flag = lambda name: process_bool_arg(self.options.get(name) or False)  # noqa: E731
@@ -133,7 +156,8 @@ class DeploySteps(BaseSalesforceTask):
             opts = self._options()
             compiled = api.compile_program(_specs(self))
             deployer = CumulusCIDeployer(self.project_config, self.org_config, self.logger)
-            report = run_deploy(compiled.components, opts, deployer, progress=self.logger.info)
+            report = run_deploy(compiled.components, opts, deployer, progress=self.logger.info,
+                                snapshot=self._snapshot())
         except PrmUserError as exc:
             raise _user_error(exc) from None
         self.logger.info(report.format())
@@ -186,3 +210,54 @@ class ActivateFlows(BaseSalesforceApiTask):
             self.return_values = {"activated": activate(self.tooling, names, self.logger.info)}
         except LookupError as exc:
             raise CumulusCIFailure(str(exc)) from None
+class PartnersApply(BaseSalesforceTask):
+    """`prm partners apply` as a CumulusCI task: the ci_prm flow seeds a scratch org with the
+    roster's partners, so the scenarios and live checks have partner accounts and users."""
+
+    task_options = {
+        **SPECS_OPTION,
+        "roster": {"description": "The partner roster (default: roster/partners.yml)."},
+        "username_suffix": {"description": "Appended to emails to form usernames (default: the roster's; in a "
+                                           "scratch org '.<org id>', since usernames are unique across orgs)."},
+        "report": {"description": "Row-level results CSV (default: .prm/partners/<org>-apply.csv)."},
+    }
+
+    def _run_task(self) -> None:
+        from prm_builder.org.connection import OrgConnection
+
+        suffix = self.options.get("username_suffix")
+        if suffix is None and getattr(self.org_config, "scratch", False):
+            suffix = "." + str(self.org_config.org_id or "scratch").lower()
+        conn = OrgConnection(str(self.org_config.instance_url).rstrip("/"), str(self.org_config.access_token),
+                             label=f"CumulusCI org '{self.org_config.name}'")
+        report = Path(self.options.get("report") or f".prm/partners/{self.org_config.name}-apply.csv")
+        try:
+            run = api.partners(_specs(self), Path(self.options.get("roster") or "roster/partners.yml"), conn,
+                               apply=True, username_suffix=suffix, report=report,
+                               progress=lambda step, done, total: self.logger.info(f"{step}: {done}/{total}"))
+        except PrmUserError as exc:
+            raise _user_error(exc) from None
+        from prm_builder.ops.report import apply_text
+
+        self.logger.info(apply_text(run.applied, run.report))
+        self.return_values = {"done": run.applied.count("done"), "failed": run.applied.count("failed")}
+        if not run.applied.ok:
+            raise CumulusCIFailure("the roster was not fully applied (see the report above)")
+
+
+class ScheduleTierReview(BaseSalesforceTask):
+    """Schedules the daily tier review in the org (generate/tier_lifecycle.py) with CumulusCI's
+    anonymous Apex task; idempotent, so it runs after every deploy. The job runs as the user
+    who deployed: give that user access to partner accounts (an admin or integration user)."""
+
+    task_options = {"apex": {"description": "Anonymous Apex to run (default: PartnerTierReview.scheduleDaily();)."}}
+
+    def _run_task(self) -> None:
+        from cumulusci.core.config import TaskConfig
+        from cumulusci.tasks.apex.anon import AnonymousApexTask
+
+        apex = self.options.get("apex") or "PartnerTierReview.scheduleDaily();"
+        task = AnonymousApexTask(self.project_config, TaskConfig({"options": {"apex": apex}}), self.org_config,
+                                 logger=self.logger)
+        task()
+        self.logger.info("the partner tier review runs daily at 03:00 (job 'PRM Partner Tier Review')")

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from prm_builder.errors import Diagnostic, PrmInternalError
-from prm_builder.generate import (account, approval_guards, content, deal_registration, lead_distribution, mdf,
-                                   mdf_approvals, mdf_standard, performance, performance_access, performance_apex,
-                                   performance_reports, tiers)
+from prm_builder.generate import (account, approval_guards, attribution, content, deal_registration,
+                                   lead_distribution, mdf, mdf_approvals, mdf_standard, performance,
+                                   performance_access, performance_apex, performance_reports, roster_keys,
+                                   tier_lifecycle, tiers)
 from prm_builder.generate.approvals import ApprovalLock, apply_versions, check_process_count
 from prm_builder.generate.component import Component
 from prm_builder.generate.formula_blanks import check_blank_handling
@@ -31,7 +32,8 @@ GENERATORS: list[Generator] = [tiers.generate, account.generate, deal_registrati
                                lead_distribution.generate, mdf.generate, mdf_standard.generate,
                                mdf_approvals.generate, approval_guards.generate, content.generate,
                                performance.generate, performance_apex.generate,
-                               performance_reports.generate, performance_access.generate]
+                               performance_reports.generate, performance_access.generate,
+                               roster_keys.generate, tier_lifecycle.generate, attribution.generate]
 
 
 @dataclass

@@ -19,14 +19,14 @@ from prm_builder.model.root import ProgramSpec
 #: neither the output nor this list must be declared under org.fields.
 STANDARD_FIELDS: dict[str, set[str]] = {
     "Account": {"Id", "Name", "OwnerId", "IsPartner", "Type", "Industry", "BillingCountry",
-                "BillingState", "AnnualRevenue", "CreatedDate", "RecordTypeId"},
+                "BillingState", "AnnualRevenue", "CreatedDate", "RecordTypeId", "Website"},
     "Lead": {"Id", "Company", "Email", "FirstName", "LastName", "Name", "Status", "OwnerId",
              "Country", "State", "CountryCode", "StateCode", "City", "PostalCode", "LeadSource",
              "Industry", "Website", "Phone", "IsConverted", "ConvertedOpportunityId",
              "ConvertedAccountId", "CreatedDate", "CreatedById", "LastModifiedDate", "Rating",
              "AnnualRevenue", "NumberOfEmployees", "Title", "Description"},
     "Opportunity": {"Id", "Name", "Amount", "CloseDate", "StageName", "AccountId", "OwnerId", "IsWon", "IsClosed",
-                    "CreatedDate", "Probability", "Type", "LeadSource"},
+                    "CreatedDate", "Probability", "Type", "LeadSource", "ExpectedRevenue"},
     "Case": {"Id", "CaseNumber", "Subject", "Status", "Priority", "IsClosed", "AccountId", "CreatedDate",
              "ClosedDate", "OwnerId"},
     "User": {"Id", "Username", "Email", "ContactId", "AccountId", "IsActive", "ProfileId"},

@@ -7,6 +7,7 @@ optional fields; each lives in its own module.
 from __future__ import annotations
 
 from prm_builder.model.account import PartnerAccountModel
+from prm_builder.model.attribution import Attribution
 from prm_builder.model.base import SpecNode
 from prm_builder.model.content import ContentSpec
 from prm_builder.model.deal_registration import DealRegistration
@@ -45,6 +46,8 @@ class ProgramSpec(SpecNode):
     """How inbound leads reach partners: push queues and assignment rule, pull pool, SLA."""
     performance: Performance | None = None
     """Partner performance: QBR data model, health score, reports and dashboards (off when absent)."""
+    attribution: Attribution | None = None
+    """Partner types, partner codes, attribution on Opportunities, channel conflict, commissions."""
 
     def tiers_by_rank(self) -> list:
         return sorted(self.tiers, key=lambda t: t.rank)

@@ -67,6 +67,10 @@ class OrgClient:
             self._describes[sobject] = self._call(f"describe {sobject}", describe)
         return self._describes[sobject]
 
+    def call(self, what: str, fn: Callable[[], T]) -> T:
+        """Run one org call, turning simple-salesforce and network failures into our errors."""
+        return self._call(what, fn)
+
     def _call(self, what: str, fn: Callable[[], T]) -> T:
         import requests
         from simple_salesforce import exceptions as sfx
@@ -80,6 +84,10 @@ class OrgClient:
                 f"invalid ({_sf_message(exc)}); get a fresh token (`cci org info NAME` refreshes a "
                 "CumulusCI org; `sf org display` prints a new access token)", token)) from None
         except sfx.SalesforceRefusedRequest as exc:
+            if "REQUEST_LIMIT_EXCEEDED" in _sf_message(exc):
+                raise OrgQueryError(scrub(
+                    f"the org refused to {what}: REQUEST_LIMIT_EXCEEDED (its daily API request limit is used "
+                    "up; it is a rolling 24 hours)", token)) from None
             raise OrgQueryError(scrub(
                 f"permission denied for {what}: {_sf_message(exc)}; the user needs 'View Setup and "
                 "Configuration' and API access (or run the check as an admin)", token)) from None

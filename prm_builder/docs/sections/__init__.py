@@ -12,6 +12,7 @@ from types import ModuleType
 
 from prm_builder.docs.sections import (
     approvals,
+    attribution,
     checklist,
     configuration,
     content,
@@ -36,6 +37,7 @@ SECTIONS: list[ModuleType] = [
     mdf,
     content,
     performance,
+    attribution,
     data_model,
     sharing,
     approvals,

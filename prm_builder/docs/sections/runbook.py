@@ -35,6 +35,9 @@ def build(ctx: DocContext) -> Section:
         order = ["metadata", *sorted(s for s in steps if s != "metadata")]
         section.add(Table(("deploy step", "components"), tuple((s, str(steps[s])) for s in order if steps[s])))
     section.add(Heading("Roll forward", "runbook-roll-forward"), Bullets(tuple(book["roll_forward"])))
+    for operation in book.get("operations", []):
+        anchor = "runbook-" + "-".join(operation["name"].lower().split())
+        section.add(Heading(operation["name"], anchor), Bullets(tuple(operation["steps"])))
     section.add(Heading("Troubleshooting deploy errors", "runbook-troubleshooting"))
     section.add(Para("Platform pitfalls that show up as deploy errors or as missing behaviour after a deploy:"))
     section.add(Table(("symptom", "cause", "fix"), tuple(
