@@ -264,18 +264,18 @@ def test_pool_rules_merge_with_other_features_lead_sharing_rules(northwind) -> N
     assert names == ["Deal_Reg_Share", "PRM_Pool_Bronze", "PRM_Pool_Gold", "PRM_Pool_Silver"]
 
 
+def _route(components: dict[str, Component], queue: str) -> dict[str, str | None]:
+    values = components[f"CustomMetadata:PRM_Lead_Route.{queue}"].body["values"]
+    return {v["field"]: (None if not isinstance(v["value"], str) else str(v["value"])) for v in values}
+
+
 def test_sla_moves_down_the_tiers_then_into_the_pool(northwind) -> None:
+    assert _route(northwind, "PRM_Leads_Gold_NA")["Next_Queue__c"] == "PRM_Leads_Silver_NA"
+    assert _route(northwind, "PRM_Leads_Silver_NA")["Next_Queue__c"] == "PRM_Lead_Pool"
+    assert _route(northwind, "PRM_Leads_Gold_NA_Embedded")["Next_Queue__c"] == "PRM_Lead_Pool"  # no Silver product queue
     flow = northwind["Flow:PRM_Lead_Acceptance_SLA"].body
-    target = next(f["expression"] for f in flow["formulas"] if f["name"] == "targetQueue")
-    assert '"PRM_Leads_Gold_NA", "PRM_Leads_Silver_NA"' in target
-    assert '"PRM_Leads_Silver_NA", "PRM_Lead_Pool"' in target
-    assert '"PRM_Leads_Gold_NA_Embedded", "PRM_Lead_Pool"' in target  # no Silver queue for the product
     path = flow["start"]["scheduledPaths"][0]
     assert (path["offsetNumber"], path["offsetUnit"]) == (48, "Hours")
-    assert "ISCHANGED({!$Record.OwnerId})" in flow["start"]["filterFormula"]
-    # The owner changes last, after the notification read the queue the lead expired in.
-    assert flow["recordUpdates"][0]["name"] == "Return_Lead" and "connector" not in flow["recordUpdates"][0]
-    assert flow["actionCalls"][0]["connector"] == {"targetReference": "Return_Lead"}
     assert "CustomNotificationType:PRM_Lead_SLA_Expired" in northwind
     assert "Group:Channel_Managers" in northwind["Flow:PRM_Lead_Acceptance_SLA"].references
 
@@ -304,9 +304,8 @@ def test_push_only_with_fallback_queue(tmp_path: Path) -> None:
     assert entries[-1]["assignedTo"] == "Channel_Ops"
     assert _criteria(entries[0]) == {"Lead.State": "CA,OR,WA", "Lead.Distribution_Tier__c": "Premier"}
     assert not any(k.startswith("SharingRules") or "Pool" in k for k in components)
-    target = next(f["expression"] for f in components["Flow:PRM_Lead_Acceptance_SLA"].body["formulas"]
-                  if f["name"] == "targetQueue")
-    assert '"PRM_Leads_Premier_West", "PRM_Leads_Authorized_West", "PRM_Leads_Authorized_West", "Channel_Ops"' in target
+    assert _route(components, "PRM_Leads_Premier_West")["Next_Queue__c"] == "PRM_Leads_Authorized_West"
+    assert _route(components, "PRM_Leads_Authorized_West")["Next_Queue__c"] == "Channel_Ops"
 
 
 def test_reuses_an_existing_lead_tier_field(tmp_path: Path) -> None:
@@ -365,9 +364,9 @@ def test_default_queue_names_and_labels(tmp_path: Path) -> None:
 
 def test_claim_flow_claims_only_from_the_pool_and_clears_the_pool_mark(northwind) -> None:
     flow = northwind["Flow:PRM_Lead_Pool_Claim"].body
-    assert flow["start"]["triggerType"] == "RecordBeforeSave" and flow["start"]["recordTriggerType"] == "Update"
+    assert flow["start"]["triggerType"] == "RecordBeforeSave"
     [claimed] = flow["formulas"]
-    assert claimed["expression"] == ('AND({!$Record.Claim_Pool_Lead__c}, '
+    assert claimed["expression"] == ('AND({!$Record.Claim_Pool_Lead__c}, {!$Record.OwnerId} = {!$Record__Prior.OwnerId}, '
                                      '{!$Record.Owner:Group.DeveloperName} = "PRM_Lead_Pool")')
     rule = flow["decisions"][0]["rules"][0]
     assert rule["conditions"][0]["leftValueReference"] == "claimFromPool"
@@ -376,6 +375,7 @@ def test_claim_flow_claims_only_from_the_pool_and_clears_the_pool_mark(northwind
                "Pool_Minimum_Tier__c": {"elementReference": "$GlobalConstant.EmptyString"}}
     assert updates["Claim_Lead"] == {"OwnerId": {"elementReference": "$User.Id"}, **cleared}
     assert updates["Release_Lead"] == cleared
+    assert updates["Clear_Claim"] == {"Claim_Pool_Lead__c": {"booleanValue": False}}
 
 
 @pytest.mark.parametrize("declared", [True, False])

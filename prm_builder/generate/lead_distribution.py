@@ -1,12 +1,12 @@
 """Lead distribution -> Lead fields, queues, the Lead assignment rule, list views and the
-pool's sharing rules (the SLA and claim automation is in lead_flows.py)."""
+pool's sharing rules (the pool automation is in lead_flows.py, the SLA in lead_sla.py)."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
 from prm_builder.generate import fields as f
-from prm_builder.generate import lead_flows
+from prm_builder.generate import lead_flows, lead_sla
 from prm_builder.generate.component import Component
 from prm_builder.generate.lead_routing import RoutingPlan, plan
 from prm_builder.generate.sharing import criteria_rule, tier_sees
@@ -57,6 +57,8 @@ def _fields(spec: ProgramSpec, routing: RoutingPlan) -> Iterator[Component]:
         if pool.claim_field.generate:
             yield _field(pool.claim_field, {"type": "Checkbox", "defaultValue": "false"},
                          "A partner ticks it to claim a pool lead; a flow makes them the owner.")
+    if pool is not None or (model.sla is not None and model.push is not None):
+        yield lead_sla.error_field((model.sla or pool).ref())  # type: ignore[union-attr]
 
 
 def _queues(routing: RoutingPlan) -> Iterator[Component]:

@@ -431,16 +431,3 @@ def eligible_tiers(ctx: ValidationContext) -> Iterator[Diagnostic]:
     if model.pool is not None and model.pool.tiers is None and not routing.pool_tiers:
         yield error("PRM-V169", "the pool is shared with tiers with features.lead_pool, and no tier has it",
                     model.key_ref("pool"), "switch on lead_pool for at least one tier, or list `tiers:`")
-
-
-@rule("PRM-V170", "flow-formula-limit", needs=NEEDS)
-def flow_formula_limit(ctx: ValidationContext) -> Iterator[Diagnostic]:
-    """The SLA flow names every push queue in its formulas, and a flow formula holds at most
-    3,900 characters. Use fewer or shorter-named queues, or `on_expiry: pool`."""
-    routing = lr.plan(ctx.spec)
-    if routing is None or routing.model.sla is None:
-        return
-    for flow, name, length in lead_flows.long_formulas(list(lead_flows.generate(ctx.spec, routing))):
-        yield error("PRM-V170", f"flow {flow}: {name} formula is {length} characters; the platform allows "
-                    f"{lead_flows.FORMULA_MAX}", routing.model.key_ref("sla"),
-                    "use fewer push queues or shorter queue api_names (or `on_expiry: pool`)")
