@@ -173,7 +173,7 @@ def test_no_flow_names_every_queue_so_fifty_states_can_have_an_sla(tmp_path: Pat
           territories:
 {territories}
           push:
-            fallback_queue: PRM_Lead_Pool
+            untiered: T6
           pool: {{}}
           sla: {{accept_within_hours: 24, on_expiry: next_queue}}
         """, tiers)
@@ -203,3 +203,134 @@ def test_claim_box_ticked_outside_the_pool_is_cleared_and_never_claims_later(exa
     clear = _element(flow, "Clear_Claim")
     assert [(_text(a, "m:field"), _text(a, "m:value/m:booleanValue")) for a in clear.findall("m:inputAssignments", NS)] \
         == [("Claim_Pool_Lead__c", "false")]
+
+
+# --- items 13 and 14: the assignment rule as the org evaluates it ------------------------------
+
+def _rule_entries(files: dict[str, etree._Element]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    rule = files["assignmentRules/Lead.assignmentRules-meta.xml"]
+    entries = []
+    for entry in rule.iterfind("m:assignmentRule/m:ruleEntry", NS):
+        items = [(_text(c, "m:field").removeprefix("Lead."), _text(c, "m:operation"), _text(c, "m:value") or "")
+                 for c in entry.findall("m:criteriaItems", NS)]
+        entries.append((_text(entry, "m:assignedTo"), items))
+    return entries
+
+
+def _matches(lead: dict[str, str], field: str, operation: str, value: str) -> bool:
+    """A criteria item as the platform reads it: comma-separated values mean any of them; an
+    empty value matches a blank field."""
+    actual = lead.get(field, "")
+    values = [v.strip() for v in value.split(",")] if value else [""]
+    if operation == "equals":
+        return actual in values
+    if operation == "notEqual":
+        return actual not in values
+    raise AssertionError(f"operation {operation} not modelled")
+
+
+def _route(files: dict[str, etree._Element], lead: dict[str, str]) -> str | None:
+    """The queue the first matching entry assigns (None: no entry matches)."""
+    for queue, items in _rule_entries(files):
+        if all(_matches(lead, *item) for item in items):
+            return queue
+    return None
+
+
+@pytest.mark.parametrize("lead, queue", [
+    # A lead tagged for a tier no queue serves (Bronze) must not reach Gold partners (main: Gold NA).
+    ({"Country": "United States", "Distribution_Tier__c": "Bronze"}, "PRM_Lead_Pool"),
+    ({"Country": "United States", "Distribution_Tier__c": "Silver"}, "PRM_Leads_Silver_NA"),
+    # Untiered leads go where `untiered: Gold` says, stated in the spec.
+    ({"Country": "Germany"}, "PRM_Leads_Gold_DACH"),
+    # A Gold lead without a known country is unmatched: the catch-all (the pool).
+    ({"Distribution_Tier__c": "Gold"}, "PRM_Lead_Pool"),
+    ({"Country": "Canada", "Distribution_Tier__c": "Gold", "Lead_Product_Interest__c": "Embedded BI"},
+     "PRM_Leads_Gold_NA_Embedded"),
+])
+def test_routing_respects_the_leads_tier(example, lead: dict[str, str], queue: str) -> None:
+    assert _route(example, lead) == queue
+
+
+def test_every_entry_to_a_tier_queue_names_that_tier(example) -> None:
+    for queue, items in _rule_entries(example):
+        if queue.startswith("PRM_Leads_"):
+            tier = queue.split("_")[2]
+            [value] = [v for f, op, v in items if f == "Distribution_Tier__c" and op == "equals"]
+            assert value in (tier, ""), f"{queue} takes {value or 'untiered'} leads"
+            assert value or tier == "Gold"  # only the `untiered` tier takes untiered leads
+
+
+def test_pool_keeps_a_tiered_leads_tier(example) -> None:
+    """A Gold lead that reaches the pool is for Gold partners, not the pool default (Bronze)."""
+    [intake] = _flow(example, "PRM_Lead_Pool_Intake").xpath("./m:formulas[m:name='intakeTier']/m:expression",
+                                                            namespaces=NS)
+    assert intake.text.startswith("CASE(TEXT({!$Record.Distribution_Tier__c}), ")
+    assert '"Gold", "Gold"' in intake.text and intake.text.endswith(', "Bronze")')
+
+
+def test_assignment_rule_never_routes_a_registration(example) -> None:
+    """Item 13: a registration saved with assignment rules on matches no entry (main: a tier queue)."""
+    for queue, items in _rule_entries(example):
+        assert ("Registration_Status__c", "equals", "") in items, f"entry to {queue} can capture registrations"
+    assert _route(example, {"Country": "Germany", "Distribution_Tier__c": "Gold",
+                            "Registration_Status__c": "Submitted"}) is None
+    assert _route(example, {"Country": "Germany", "Distribution_Tier__c": "Gold"}) == "PRM_Leads_Gold_DACH"
+
+
+def test_registration_taken_by_the_default_lead_owner_goes_back_to_its_partner(example) -> None:
+    """No entry matching sends a lead to the Default Lead Owner: the guard flow gives it back."""
+    flow = _flow(example, "PRM_Lead_Registration_Owner")
+    start = flow.find("m:start", NS)
+    assert _text(start, "m:triggerType") == "RecordAfterSave"  # after assignment rules
+    assert "NOT(ISBLANK(TEXT({!$Record.Registration_Status__c})))" in _text(start, "m:filterFormula")
+    restore = _element(flow, "Restore_Owner")
+    assert _text(restore, "m:inputAssignments/m:field") == "OwnerId"
+    assert _text(restore, "m:inputAssignments/m:value/m:elementReference") == "$Record.CreatedById"
+    assert _text(restore, "m:faultConnector/m:targetReference") == "Record_Error"
+
+
+def test_pool_list_view_is_visible_to_partners_who_are_not_queue_members(example) -> None:
+    """Queue-scoped list views are for queue members (Salesforce Help, Create Queues); pool
+    partners are not members, they see pool leads through the tier sharing rules."""
+    view = example["objects/Lead/listViews/PRM_Lead_Pool.listView-meta.xml"]
+    assert _text(view, "m:filterScope") == "Everything" and view.find("m:queue", NS) is None
+    assert [(_text(f, "m:field"), _text(f, "m:operation")) for f in view.findall("m:filters", NS)] \
+        == [("Pool_Minimum_Tier__c", "notEqual")]
+    shared = {g.text for g in view.findall("m:sharedTo/m:group", NS)}
+    assert {"PRM_Tier_Gold", "PRM_Tier_Silver", "PRM_Tier_Bronze"} <= shared
+
+
+# --- item 10: a territory's leads reach only the partners serving it ---------------------------
+
+def test_push_queue_members_are_the_tier_partners_of_that_territory_and_are_not_emailed(example) -> None:
+    queue = example["queues/PRM_Leads_Gold_DACH.queue-meta.xml"]
+    assert [g.text for g in queue.findall("m:queueMembers/m:publicGroups/m:publicGroup", NS)] == ["PRM_Tier_Gold_DACH"]
+    assert _text(queue, "m:doesSendEmailToMembers") == "false"
+    for path, root in example.items():
+        if path.startswith("queues/"):
+            groups = {g.text for g in root.findall("m:queueMembers/m:publicGroups/m:publicGroup", NS)}
+            assert not groups & {"PRM_Tier_Gold", "PRM_Tier_Silver", "PRM_Tier_Bronze"}, path
+            assert _text(root, "m:doesSendEmailToMembers") == "false", path
+    group = example["groups/PRM_Tier_Gold_DACH.group-meta.xml"]
+    assert "Partner_Territories__c includes DACH" in _text(group, "m:description")
+    view = example["objects/Lead/listViews/PRM_Leads_Gold_DACH.listView-meta.xml"]
+    assert [g.text for g in view.findall("m:sharedTo/m:group", NS)] == ["PRM_Tier_Gold_DACH"]
+    field = example["objects/Account/fields/Partner_Territories__c.field-meta.xml"]
+    assert _text(field, "m:type") == "MultiselectPicklist"
+    assert [v.text for v in field.findall("m:valueSet/m:valueSetDefinition/m:value/m:fullName", NS)] \
+        == ["NA", "DACH", "UKI"]
+
+
+def test_members_are_emailed_only_when_the_spec_asks(tmp_path: Path) -> None:
+    specs = _spec(tmp_path, """\
+        lead_distribution:
+          territories:
+            - {name: West, field: State, values: [CA, OR]}
+          push: {untiered: Premier, email_members: true}
+          pool: {}
+        """, None)
+    (specs / "tiers.yml").write_text((ROOT / "tests/bad_specs/170-unknown-entry-tier/tiers.yml").read_text())
+    files = _xml(api.compile_program(specs, TODAY).components)
+    assert _text(files["queues/PRM_Leads_Premier_West.queue-meta.xml"], "m:doesSendEmailToMembers") == "true"
+    assert _text(files["queues/PRM_Lead_Pool.queue-meta.xml"], "m:doesSendEmailToMembers") == "false"
