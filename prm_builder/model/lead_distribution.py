@@ -74,7 +74,8 @@ class QueueMembers(SpecNode):
     """Who works a queue. Public groups and roles, not named users: users differ per org."""
 
     groups: list[ApiName] = []
-    """Public group developer names (tier groups are generated as PRM_Tier_<tier>)."""
+    """Public group developer names (generated: tier groups PRM_Tier_<tier>, territory x tier groups
+    PRM_Tier_<tier>_<territory>)."""
     roles: list[ApiName] = []
     """Role developer names."""
     users: list[NonEmptyStr] = []
@@ -95,7 +96,8 @@ class PushQueue(SpecNode):
     label: NonEmptyStr | None = None
     """Queue label; default 'Partner Leads <tier> <territory>'."""
     members: QueueMembers | None = None
-    """Default: the tier's public group."""
+    """Default: the partners of the tier serving the territory (group PRM_Tier_<tier>_<territory>);
+    the tier's group for a queue without a territory."""
     email: str | None = None
     """Queue email address: it gets an email for every new lead (members only with `push.email_members`)."""
 
