@@ -377,7 +377,9 @@ def test_claim_flow_claims_only_from_the_pool_and_clears_the_pool_mark(northwind
                                      '{!$Record.Owner:Group.DeveloperName} = "PRM_Lead_Pool")')
     rule = flow["decisions"][0]["rules"][0]
     assert rule["conditions"][0]["leftValueReference"] == "claimFromPool"
-    updates = {u["name"]: {a["field"]: a["value"] for a in u["inputAssignments"]} for u in flow["recordUpdates"]}
+    # Before save: assignments to $Record (no DML).
+    updates = {u["name"]: {a["assignToReference"].removeprefix("$Record."): a["value"] for a in u["assignmentItems"]}
+               for u in flow["assignments"]}
     cleared = {"Claim_Pool_Lead__c": {"booleanValue": False},
                "Pool_Minimum_Tier__c": {"elementReference": "$GlobalConstant.EmptyString"}}
     assert updates["Claim_Lead"] == {"OwnerId": {"elementReference": "$User.Id"}, **cleared}

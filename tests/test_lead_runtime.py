@@ -201,8 +201,8 @@ def test_claim_box_ticked_outside_the_pool_is_cleared_and_never_claims_later(exa
     # Only a lead that was already in the pool before this save can be claimed.
     assert "{!$Record.OwnerId} = {!$Record__Prior.OwnerId}" in claimed.text
     clear = _element(flow, "Clear_Claim")
-    assert [(_text(a, "m:field"), _text(a, "m:value/m:booleanValue")) for a in clear.findall("m:inputAssignments", NS)] \
-        == [("Claim_Pool_Lead__c", "false")]
+    assert [(_text(a, "m:assignToReference"), _text(a, "m:value/m:booleanValue"))
+            for a in clear.findall("m:assignmentItems", NS)] == [("$Record.Claim_Pool_Lead__c", "false")]
 
 
 # --- items 13 and 14: the assignment rule as the org evaluates it ------------------------------

@@ -50,11 +50,18 @@ class Graph:
         return node
 
     def lookup(self, name: str, label: str, obj: str, filters: list[tuple[str, dict[str, Any]]], *,
-               next: str | None, fault: str) -> None:
-        """Get the first record of `obj` matching every (field, value) filter."""
+               next: str | None, fault: str, fields: tuple[str, ...] = ("Id",)) -> None:
+        """Get the first record of `obj` matching every (field, value) filter; only `fields`
+        are queried (Flow Scanner's GetRecordAllFields)."""
         self.add("recordLookups", name, label, next=next, fault=fault, object=obj, filterLogic="and",
                  filters=[{"field": f, "operator": "EqualTo", "value": v} for f, v in filters],
-                 getFirstRecordOnly=True, storeOutputAutomatically=True)
+                 getFirstRecordOnly=True, queriedFields=list(fields), storeOutputAutomatically=True)
+
+    def assign_record(self, name: str, label: str, assignments: dict[str, dict[str, Any]], *,
+                      x: int = 176) -> None:
+        """Before save: set fields of the record being saved (an assignment, not a DML)."""
+        self.add("assignments", name, label, x=x, assignmentItems=[
+            {"assignToReference": f"$Record.{f}", "operator": "Assign", "value": v} for f, v in assignments.items()])
 
     def update_record(self, name: str, label: str, assignments: dict[str, dict[str, Any]], *,
                       next: str | None = None, fault: str | None = None, x: int = 176) -> None:

@@ -126,9 +126,10 @@ def _pool(routing: RoutingPlan) -> Iterator[Component]:
                "conditions": [fp.is_true("claimFromPool")], "connector": {"targetReference": "Claim_Lead"}},
               {"name": "Ticked_Outside_Pool", "label": "Ticked Outside Pool", "conditionLogic": "and",
                "conditions": [fp.is_true(f"$Record.{claim}")], "connector": {"targetReference": "Clear_Claim"}}])
-    g.update_record("Claim_Lead", "Claim Lead", {"OwnerId": fp.ref("$User.Id"), **clear}, x=50)
-    g.update_record("Clear_Claim", "Clear Claim Box", {claim: {"booleanValue": False}}, x=314)
-    g.update_record("Release_Lead", "Release Lead", clear, x=578)
+    # Before save, fields of $Record are set by assignments: no DML, nothing that can fail.
+    g.assign_record("Claim_Lead", "Claim Lead", {"OwnerId": fp.ref("$User.Id"), **clear}, x=50)
+    g.assign_record("Clear_Claim", "Clear Claim Box", {claim: {"booleanValue": False}}, x=314)
+    g.assign_record("Release_Lead", "Release Lead", clear, x=578)
     start = {"connector": {"targetReference": "Claimed"},
              "filterFormula": f"OR({{!$Record.{claim}}}, "
                               f"AND(NOT(ISBLANK(TEXT({{!$Record.{tier_field}}}))), "

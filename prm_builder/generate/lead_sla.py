@@ -155,7 +155,8 @@ def _sla_flow(routing: RoutingPlan, sla) -> Iterator[Component]:
     pool = routing.model.pool
     g = fp.Graph()
     g.lookup("Get_Route", "Get Route", ROUTE_OBJECT, [("DeveloperName", fp.ref(f"$Record.{QUEUE_FIELD}"))],
-             next="Still_Waiting", fault="Record_Error")
+             next="Still_Waiting", fault="Record_Error",
+             fields=("Id", NEXT_QUEUE) + ((POOL_TIER,) if pool is not None else ()))
     g.decide("Still_Waiting", "Still Waiting?", "Not_Accepted", [fp.found("Get_Route"), fp.is_true("timerDue")],
              yes="Get_Next_Queue", no_label="Accepted or moved")
     g.lookup("Get_Next_Queue", "Get Next Queue", "Group",
