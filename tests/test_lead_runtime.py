@@ -334,3 +334,23 @@ def test_members_are_emailed_only_when_the_spec_asks(tmp_path: Path) -> None:
     files = _xml(api.compile_program(specs, TODAY).components)
     assert _text(files["queues/PRM_Leads_Premier_West.queue-meta.xml"], "m:doesSendEmailToMembers") == "true"
     assert _text(files["queues/PRM_Lead_Pool.queue-meta.xml"], "m:doesSendEmailToMembers") == "false"
+
+
+def test_an_explicit_untiered_entry_matches_only_leads_without_a_tier(tmp_path: Path) -> None:
+    specs = _spec(tmp_path, """\
+        lead_distribution:
+          push:
+            queues:
+              - tier: Premier
+            entries:
+              - {queue: PRM_Leads_Premier}
+              - {queue: PRM_Leads_Premier, untiered: true}
+          pool: {}
+        """)
+    (specs / "tiers.yml").write_text((ROOT / "tests/bad_specs/170-unknown-entry-tier/tiers.yml").read_text())
+    result = api.validate(specs, TODAY)
+    assert result.errors == []
+    files = _xml(result.components)
+    assert _route(files, {"Distribution_Tier__c": "Premier"}) == "PRM_Leads_Premier"
+    assert _route(files, {}) == "PRM_Leads_Premier"  # the untiered entry
+    assert _route(files, {"Distribution_Tier__c": "Authorized"}) == "PRM_Lead_Pool"  # unmatched

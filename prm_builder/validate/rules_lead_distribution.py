@@ -513,3 +513,15 @@ def territory_group_name(ctx: ValidationContext) -> Iterator[Diagnostic]:
             yield error("PRM-V178", f"territory group name '{name}' {problem}",
                         territory.ref("api_name" if territory.has_key("api_name") else "name"),
                         f"set a shorter `api_name:` on territory '{territory.name}' (or on tier {tier.name}'s group)")
+
+
+@rule("PRM-V179", "untiered-with-explicit-entries", needs=NEEDS)
+def untiered_with_explicit_entries(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """`push.untiered` shapes the entries prm derives from the queues; with explicit `entries`
+    the spec lists every entry itself, so `untiered` would be ignored. Write an entry with
+    `untiered: true` for leads without a tier instead."""
+    model = _model(ctx)
+    if model is None or model.push is None or model.push.entries is None or model.push.untiered is None:
+        return
+    yield error("PRM-V179", "`untiered` has no effect with explicit `entries`", model.push.ref("untiered"),
+                "remove `untiered` and add an entry with `untiered: true` (and the queue untiered leads go to)")
