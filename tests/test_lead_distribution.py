@@ -105,8 +105,9 @@ def test_explicit_entries_keep_spec_order_and_the_catch_all_comes_last(tmp_path:
     assert [e["assignedTo"] for e in entries] == ["PRM_Leads_Authorized", "PRM_Leads_Premier", "PRM_Leads_Premier",
                                                   "Channel_Ops"]
     # An entry to a tier's queue takes only that tier's leads (the queue's tier is implied).
-    assert entries[1]["criteriaItems"] == [{"field": "Lead.Distribution_Tier__c", "operation": "equals", "value": "Premier"},
-                                           {"field": "Lead.Rating", "operation": "equals", "value": "Hot"}]
+    assert entries[1]["criteriaItems"] == [
+        {"field": "Lead.Distribution_Tier__c", "operation": "equals", "value": "Premier"},
+        {"field": "Lead.Rating", "operation": "equals", "value": "Hot"}]
     assert entries[2]["formula"] == "AnnualRevenue > 1000000" and entries[2]["criteriaItems"] == []
 
 
@@ -279,7 +280,8 @@ def _route(components: dict[str, Component], queue: str) -> dict[str, str | None
 def test_sla_moves_down_the_tiers_then_into_the_pool(northwind) -> None:
     assert _route(northwind, "PRM_Leads_Gold_NA")["Next_Queue__c"] == "PRM_Leads_Silver_NA"
     assert _route(northwind, "PRM_Leads_Silver_NA")["Next_Queue__c"] == "PRM_Lead_Pool"
-    assert _route(northwind, "PRM_Leads_Gold_NA_Embedded")["Next_Queue__c"] == "PRM_Lead_Pool"  # no Silver product queue
+    # No Silver queue for the product: straight into the pool.
+    assert _route(northwind, "PRM_Leads_Gold_NA_Embedded")["Next_Queue__c"] == "PRM_Lead_Pool"
     flow = northwind["Flow:PRM_Lead_Acceptance_SLA"].body
     path = flow["start"]["scheduledPaths"][0]
     assert (path["offsetNumber"], path["offsetUnit"]) == (48, "Hours")
@@ -373,7 +375,8 @@ def test_claim_flow_claims_only_from_the_pool_and_clears_the_pool_mark(northwind
     flow = northwind["Flow:PRM_Lead_Pool_Claim"].body
     assert flow["start"]["triggerType"] == "RecordBeforeSave"
     [claimed] = flow["formulas"]
-    assert claimed["expression"] == ('AND({!$Record.Claim_Pool_Lead__c}, {!$Record.OwnerId} = {!$Record__Prior.OwnerId}, '
+    assert claimed["expression"] == ('AND({!$Record.Claim_Pool_Lead__c}, '
+                                     '{!$Record.OwnerId} = {!$Record__Prior.OwnerId}, '
                                      '{!$Record.Owner:Group.DeveloperName} = "PRM_Lead_Pool")')
     rule = flow["decisions"][0]["rules"][0]
     assert rule["conditions"][0]["leftValueReference"] == "claimFromPool"

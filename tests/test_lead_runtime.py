@@ -115,7 +115,8 @@ def test_sla_moves_the_lead_first_then_notifies(example) -> None:
 
 def test_sla_acts_only_while_the_queue_that_started_the_timer_owns_the_lead(example) -> None:
     flow = _flow(example, "PRM_Lead_Acceptance_SLA")
-    conditions = [_text(c, "m:leftValueReference") for c in _element(flow, "Still_Waiting").iter(f"{{{NS['m']}}}conditions")]
+    decision = _element(flow, "Still_Waiting")
+    conditions = [_text(c, "m:leftValueReference") for c in decision.iter(f"{{{NS['m']}}}conditions")]
     assert conditions == ["Get_Route", "timerDue"]
     [due] = flow.xpath("./m:formulas[m:name='timerDue']/m:expression", namespaces=NS)
     assert "{!$Record.Owner:Group.DeveloperName} = {!$Record.PRM_SLA_Queue__c}" in due.text
@@ -127,7 +128,8 @@ def _routes(files: dict[str, etree._Element]) -> dict[str, dict[str, str | None]
     for path, root in files.items():
         if path.startswith("customMetadata/PRM_Lead_Route."):
             values = {_text(v, "m:field"): _text(v, "m:value") for v in root.findall("m:values", NS)}
-            assert all(v.find("m:value", NS).get(XSI_TYPE) in ("xsd:string", None) for v in root.findall("m:values", NS))
+            typed = [v.find("m:value", NS).get(XSI_TYPE) for v in root.findall("m:values", NS)]
+            assert set(typed) <= {"xsd:string", None}
             routes[path.split(".")[1]] = values
     return routes
 
@@ -193,7 +195,8 @@ def test_claim_box_ticked_outside_the_pool_is_cleared_and_never_claims_later(exa
     start = flow.find("m:start", NS)
     assert _text(start, "m:recordTriggerType") == "CreateAndUpdate"
     assert _text(start, "m:filterFormula").startswith("OR({!$Record.Claim_Pool_Lead__c}, ")  # any ticked box
-    rules = {_text(r, "m:name"): (_text(r, "m:conditions/m:leftValueReference"), _text(r, "m:connector/m:targetReference"))
+    rules = {_text(r, "m:name"): (_text(r, "m:conditions/m:leftValueReference"),
+                                  _text(r, "m:connector/m:targetReference"))
              for r in _element(flow, "Claimed").findall("m:rules", NS)}
     assert rules == {"Claimed_From_Pool": ("claimFromPool", "Claim_Lead"),
                      "Ticked_Outside_Pool": ("$Record.Claim_Pool_Lead__c", "Clear_Claim")}

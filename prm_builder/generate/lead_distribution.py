@@ -204,7 +204,8 @@ def _list_views(routing: RoutingPlan) -> Iterator[Component]:
         groups = [t.group_name for t in routing.pool_tiers] + list(pool.members.groups)
         mark = pool.minimum_tier_field.api_name
         yield _list_view(pool.queue, None, pool.label, columns + [mark], groups, list(pool.members.roles),
-                         pool.ref(), "The pool as eligible partners see it: each sees only the leads its tier may claim.",
+                         pool.ref(),
+                         "The pool as eligible partners see it: each sees only the leads its tier may claim.",
                          filters=[{"field": mark, "operation": "notEqual", "value": None}])
 
 

@@ -58,7 +58,8 @@ def _registration_owner(spec: ProgramSpec, routing: RoutingPlan) -> Iterator[Com
     registration = f"NOT(ISBLANK(TEXT({{!$Record.{status}}})))"
     start = {"connector": {"targetReference": "Restore_Owner"},
              "filterFormula": f"AND({registration}, {{!$Record.OwnerId}} <> {{!$Record.CreatedById}}, OR(ISNEW(), "
-                              f"AND(ISCHANGED({{!$Record.OwnerId}}), {{!$Record__Prior.OwnerId}} = {{!$Record.CreatedById}}, "
+                              f"AND(ISCHANGED({{!$Record.OwnerId}}), "
+                              f"{{!$Record__Prior.OwnerId}} = {{!$Record.CreatedById}}, "
                               'LEFT({!$Record.OwnerId}, 3) = "00G")))',
              "recordTriggerType": "CreateAndUpdate", "triggerType": "RecordAfterSave"}
     yield Component(

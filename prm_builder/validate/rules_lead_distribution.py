@@ -414,7 +414,8 @@ def queue_members(ctx: ValidationContext) -> Iterator[Diagnostic]:
     for q in routing.queues:
         if not (q.groups or q.roles or q.users):
             yield error("PRM-V168", f"queue '{q.name}' has no members", q.source,
-                        "add `members:` with the tier's group (PRM_Tier_<tier>) or a role")
+                        "add `members:` with a group (e.g. the territory x tier group "
+                        "PRM_Tier_<tier>_<territory>) or a role")
 
 
 @rule("PRM-V169", "eligible-tiers-present", needs=NEEDS)
