@@ -195,6 +195,8 @@ def test_claim_box_ticked_outside_the_pool_is_cleared_and_never_claims_later(exa
     start = flow.find("m:start", NS)
     assert _text(start, "m:recordTriggerType") == "CreateAndUpdate"
     assert _text(start, "m:filterFormula").startswith("OR({!$Record.Claim_Pool_Lead__c}, ")  # any ticked box
+    # ... but a new lead marked for the pool keeps its mark (the rule's pool entry reads it).
+    assert "AND(NOT(ISNEW()), ISCHANGED({!$Record.OwnerId}), " in _text(start, "m:filterFormula")
     rules = {_text(r, "m:name"): (_text(r, "m:conditions/m:leftValueReference"),
                                   _text(r, "m:connector/m:targetReference"))
              for r in _element(flow, "Claimed").findall("m:rules", NS)}

@@ -131,9 +131,13 @@ def _pool(routing: RoutingPlan) -> Iterator[Component]:
     g.assign_record("Claim_Lead", "Claim Lead", {"OwnerId": fp.ref("$User.Id"), **clear}, x=50)
     g.assign_record("Clear_Claim", "Clear Claim Box", {claim: {"booleanValue": False}}, x=314)
     g.assign_record("Release_Lead", "Release Lead", clear, x=578)
+    # Create too, so a box ticked on a new lead is cleared; the release (a pool lead given to a
+    # user) only on an owner change of an existing lead: a new lead marketing marked for the
+    # pool must keep its mark, the assignment rule's first entry sends it to the pool by it.
     start = {"connector": {"targetReference": "Claimed"},
              "filterFormula": f"OR({{!$Record.{claim}}}, "
-                              f"AND(NOT(ISBLANK(TEXT({{!$Record.{tier_field}}}))), "
+                              f"AND(NOT(ISNEW()), ISCHANGED({{!$Record.OwnerId}}), "
+                              f"NOT(ISBLANK(TEXT({{!$Record.{tier_field}}}))), "
                               'LEFT({!$Record.OwnerId}, 3) = "005"))',
              "recordTriggerType": "CreateAndUpdate", "triggerType": "RecordBeforeSave"}
     yield Component(
