@@ -58,17 +58,20 @@ def test_example_entries_run_from_most_to_least_specific(northwind) -> None:
     order = [e["assignedTo"] for e in entries]
     assert order[0] == "PRM_Lead_Pool"  # leads marked for the pool
     assert entries[0]["criteriaItems"] == [
+        {"field": "Lead.Registration_Status__c", "operation": "equals", "value": ""},
         {"field": "Lead.Pool_Minimum_Tier__c", "operation": "notEqual", "value": ""}]
     assert order[1] == "PRM_Leads_Gold_NA_Embedded"  # territory + product + tier
     assert _criteria(entries[1]) == {"Lead.Country": "United States,Canada", "Lead.Distribution_Tier__c": "Gold",
-                                     "Lead.Lead_Product_Interest__c": "Embedded BI"}
+                                     "Lead.Lead_Product_Interest__c": "Embedded BI", "Lead.Registration_Status__c": ""}
     assert order[2:8] == ["PRM_Leads_Gold_NA", "PRM_Leads_Gold_DACH", "PRM_Leads_Gold_UKI",
                           "PRM_Leads_Silver_NA", "PRM_Leads_Silver_DACH", "PRM_Leads_Silver_UKI"]
-    # Territory only: untiered leads go to the territory's highest tier first.
+    # Untiered leads go where `untiered: Gold` says.
     assert order[8:11] == ["PRM_Leads_Gold_NA", "PRM_Leads_Gold_DACH", "PRM_Leads_Gold_UKI"]
-    assert _criteria(entries[8]) == {"Lead.Country": "United States,Canada"}
-    assert entries[-1] == {"assignedTo": "PRM_Lead_Pool", "assignedToType": "Queue", "criteriaItems": [],
-                           "formula": None, "template": None}
+    assert _criteria(entries[8]) == {"Lead.Country": "United States,Canada", "Lead.Distribution_Tier__c": "",
+                                     "Lead.Registration_Status__c": ""}
+    assert entries[-1] == {"assignedTo": "PRM_Lead_Pool", "assignedToType": "Queue", "formula": None,
+                           "criteriaItems": [{"field": "Lead.Registration_Status__c", "operation": "equals",
+                                              "value": ""}], "template": None}
     assert len(entries) == 12
 
 
@@ -101,11 +104,14 @@ def test_explicit_entries_keep_spec_order_and_the_catch_all_comes_last(tmp_path:
     entries = _entries(_components(specs))
     assert [e["assignedTo"] for e in entries] == ["PRM_Leads_Authorized", "PRM_Leads_Premier", "PRM_Leads_Premier",
                                                   "Channel_Ops"]
-    assert entries[1]["criteriaItems"] == [{"field": "Lead.Rating", "operation": "equals", "value": "Hot"}]
+    # An entry to a tier's queue takes only that tier's leads (the queue's tier is implied).
+    assert entries[1]["criteriaItems"] == [
+        {"field": "Lead.Distribution_Tier__c", "operation": "equals", "value": "Premier"},
+        {"field": "Lead.Rating", "operation": "equals", "value": "Hot"}]
     assert entries[2]["formula"] == "AnnualRevenue > 1000000" and entries[2]["criteriaItems"] == []
 
 
-BROAD = "{queue: PRM_Leads_Premier_North_America, territory: North America}"
+BROAD = "{queue: PRM_Lead_Pool, territory: North America}"  # not a push queue: no tier implied
 SPECIFIC = "{queue: PRM_Leads_Premier_North_America, territory: North America, tier: Premier}"
 
 
@@ -177,7 +183,7 @@ def _criteria_entry_spec(count: int) -> str:
         """
 
 
-@pytest.mark.parametrize("count, ok", [(25, True), (26, False)])
+@pytest.mark.parametrize("count, ok", [(24, True), (25, False)])  # + the queue's tier
 def test_criteria_per_entry_limit_is_25(tmp_path: Path, count: int, ok: bool) -> None:
     specs = _specs(tmp_path, _criteria_entry_spec(count))
     codes = [d.code for d in api.validate(specs, TODAY).errors]
@@ -240,8 +246,10 @@ def test_pool_is_shared_only_with_eligible_tiers_cumulatively() -> None:
     assert shared == {"PRM_Tier_Platinum": "Platinum,Gold", "PRM_Tier_Gold": "Gold"}
     assert all(r["accessLevel"] == "Edit" for r in rules)  # claiming edits the lead
     view = components["ListView:Lead.Partner_Pool"].body
-    assert view["filterScope"] == "Queue" and view["queue"] == "Partner_Pool"
-    assert view["sharedTo"]["group"] == ["PRM_Tier_Gold", "PRM_Tier_Platinum"]
+    # Not a queue view (only queue members may see those): every pool-marked lead the viewer may see.
+    assert view["filterScope"] == "Everything" and view["queue"] is None
+    assert view["filters"] == [{"field": "Pool_Minimum_Tier__c", "operation": "notEqual", "value": None}]
+    assert view["sharedTo"] == {"group": ["PRM_Tier_Gold", "PRM_Tier_Platinum"], "role": ["Channel_Operations"]}
     # Pull only: no assignment rule replaces the org's active one, no push queues.
     assert "AssignmentRules:Lead" not in components
     assert [k for k in components if k.startswith("Queue:")] == ["Queue:Partner_Pool"]
@@ -264,18 +272,19 @@ def test_pool_rules_merge_with_other_features_lead_sharing_rules(northwind) -> N
     assert names == ["Deal_Reg_Share", "PRM_Pool_Bronze", "PRM_Pool_Gold", "PRM_Pool_Silver"]
 
 
+def _route(components: dict[str, Component], queue: str) -> dict[str, str | None]:
+    values = components[f"CustomMetadata:PRM_Lead_Route.{queue}"].body["values"]
+    return {v["field"]: (None if not isinstance(v["value"], str) else str(v["value"])) for v in values}
+
+
 def test_sla_moves_down_the_tiers_then_into_the_pool(northwind) -> None:
+    assert _route(northwind, "PRM_Leads_Gold_NA")["Next_Queue__c"] == "PRM_Leads_Silver_NA"
+    assert _route(northwind, "PRM_Leads_Silver_NA")["Next_Queue__c"] == "PRM_Lead_Pool"
+    # No Silver queue for the product: straight into the pool.
+    assert _route(northwind, "PRM_Leads_Gold_NA_Embedded")["Next_Queue__c"] == "PRM_Lead_Pool"
     flow = northwind["Flow:PRM_Lead_Acceptance_SLA"].body
-    target = next(f["expression"] for f in flow["formulas"] if f["name"] == "targetQueue")
-    assert '"PRM_Leads_Gold_NA", "PRM_Leads_Silver_NA"' in target
-    assert '"PRM_Leads_Silver_NA", "PRM_Lead_Pool"' in target
-    assert '"PRM_Leads_Gold_NA_Embedded", "PRM_Lead_Pool"' in target  # no Silver queue for the product
     path = flow["start"]["scheduledPaths"][0]
     assert (path["offsetNumber"], path["offsetUnit"]) == (48, "Hours")
-    assert "ISCHANGED({!$Record.OwnerId})" in flow["start"]["filterFormula"]
-    # The owner changes last, after the notification read the queue the lead expired in.
-    assert flow["recordUpdates"][0]["name"] == "Return_Lead" and "connector" not in flow["recordUpdates"][0]
-    assert flow["actionCalls"][0]["connector"] == {"targetReference": "Return_Lead"}
     assert "CustomNotificationType:PRM_Lead_SLA_Expired" in northwind
     assert "Group:Channel_Managers" in northwind["Flow:PRM_Lead_Acceptance_SLA"].references
 
@@ -297,16 +306,15 @@ def test_push_only_with_fallback_queue(tmp_path: Path) -> None:
     assert sorted(k for k in components if k.startswith("Queue:")) == [
         "Queue:PRM_Leads_Authorized_West", "Queue:PRM_Leads_Premier_West"]
     queue = components["Queue:PRM_Leads_Premier_West"].body
-    assert queue["queueMembers"] == {"publicGroups": {"publicGroup": ["PRM_Tier_Premier"]}, "roles": None,
+    assert queue["queueMembers"] == {"publicGroups": {"publicGroup": ["PRM_Tier_Premier_West"]}, "roles": None,
                                      "users": None}
-    assert queue["doesSendEmailToMembers"] is True and queue["queueSobject"] == [{"sobjectType": "Lead"}]
+    assert queue["doesSendEmailToMembers"] is False and queue["queueSobject"] == [{"sobjectType": "Lead"}]
     entries = _entries(components)
     assert entries[-1]["assignedTo"] == "Channel_Ops"
     assert _criteria(entries[0]) == {"Lead.State": "CA,OR,WA", "Lead.Distribution_Tier__c": "Premier"}
     assert not any(k.startswith("SharingRules") or "Pool" in k for k in components)
-    target = next(f["expression"] for f in components["Flow:PRM_Lead_Acceptance_SLA"].body["formulas"]
-                  if f["name"] == "targetQueue")
-    assert '"PRM_Leads_Premier_West", "PRM_Leads_Authorized_West", "PRM_Leads_Authorized_West", "Channel_Ops"' in target
+    assert _route(components, "PRM_Leads_Premier_West")["Next_Queue__c"] == "PRM_Leads_Authorized_West"
+    assert _route(components, "PRM_Leads_Authorized_West")["Next_Queue__c"] == "Channel_Ops"
 
 
 def test_reuses_an_existing_lead_tier_field(tmp_path: Path) -> None:
@@ -346,8 +354,8 @@ def test_warnings_for_overlap_named_users_and_inactive_rule(tmp_path: Path) -> N
     result = api.validate(specs, TODAY)
     assert result.ok
     # Austria is in both territories: Central's entries sit behind East's and never fire.
-    assert sorted(d.code for d in result.warnings) == ["PRM-V152", "PRM-V161", "PRM-V161", "PRM-V163",
-                                                       "PRM-V167"]
+    assert sorted(d.code for d in result.warnings) == ["PRM-V152", "PRM-V161", "PRM-V163", "PRM-V167",
+                                                       "PRM-V174"]
 
 
 def test_default_queue_names_and_labels(tmp_path: Path) -> None:
@@ -365,17 +373,21 @@ def test_default_queue_names_and_labels(tmp_path: Path) -> None:
 
 def test_claim_flow_claims_only_from_the_pool_and_clears_the_pool_mark(northwind) -> None:
     flow = northwind["Flow:PRM_Lead_Pool_Claim"].body
-    assert flow["start"]["triggerType"] == "RecordBeforeSave" and flow["start"]["recordTriggerType"] == "Update"
+    assert flow["start"]["triggerType"] == "RecordBeforeSave"
     [claimed] = flow["formulas"]
     assert claimed["expression"] == ('AND({!$Record.Claim_Pool_Lead__c}, '
+                                     '{!$Record.OwnerId} = {!$Record__Prior.OwnerId}, '
                                      '{!$Record.Owner:Group.DeveloperName} = "PRM_Lead_Pool")')
     rule = flow["decisions"][0]["rules"][0]
     assert rule["conditions"][0]["leftValueReference"] == "claimFromPool"
-    updates = {u["name"]: {a["field"]: a["value"] for a in u["inputAssignments"]} for u in flow["recordUpdates"]}
+    # Before save: assignments to $Record (no DML).
+    updates = {u["name"]: {a["assignToReference"].removeprefix("$Record."): a["value"] for a in u["assignmentItems"]}
+               for u in flow["assignments"]}
     cleared = {"Claim_Pool_Lead__c": {"booleanValue": False},
                "Pool_Minimum_Tier__c": {"elementReference": "$GlobalConstant.EmptyString"}}
     assert updates["Claim_Lead"] == {"OwnerId": {"elementReference": "$User.Id"}, **cleared}
     assert updates["Release_Lead"] == cleared
+    assert updates["Clear_Claim"] == {"Claim_Pool_Lead__c": {"booleanValue": False}}
 
 
 @pytest.mark.parametrize("declared", [True, False])
@@ -420,13 +432,14 @@ def test_tier_only_queues_come_after_territory_queues(tmp_path: Path) -> None:
               - {tier: Premier, api_name: Premier_Anywhere}
               - {tier: Authorized, territory: West}
               - {tier: Premier, territory: West}
+            untiered: Premier
           pool: {}
         """)
     result = api.validate(specs, TODAY)
     assert [d.code for d in result.diagnostics] == []  # nothing unreachable
     order = [e["assignedTo"] for e in _entries({c.key: c for c in result.components})]
     assert order == ["PRM_Lead_Pool", "PRM_Leads_Premier_West", "PRM_Leads_Authorized_West", "Premier_Anywhere",
-                     "PRM_Leads_Premier_West", "PRM_Lead_Pool"]
+                     "PRM_Leads_Premier_West", "Premier_Anywhere", "PRM_Lead_Pool"]
 
 
 @pytest.mark.parametrize("inheritance, premier_sees", [(True, "Premier,Authorized"), (False, "Premier")])

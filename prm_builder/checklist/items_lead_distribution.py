@@ -1,4 +1,4 @@
-"""Checklist items of the `lead_distribution` section (C06, C07)."""
+"""Checklist items of the `lead_distribution` section (C06, C07, C20, C21)."""
 
 from __future__ import annotations
 
@@ -80,3 +80,77 @@ def queue_or_pool(ctx: CheckContext) -> Outcome:
 
 
 #: the objects behind each MDF model (standard ones exist only with PRM enabled)
+
+
+def _queue_members(component) -> set[str]:
+    return set(((component.body.get("queueMembers") or {}).get("publicGroups") or {}).get("publicGroup") or [])
+
+
+@item("C20", "lead-routing-scope", "Leads reach only partners of their tier and territory; registrations never",
+      fix="give territory queues territory x tier members (the default), state `push.untiered`, and keep "
+          "registrations out of routing",
+      needs={"lead_distribution"})
+def lead_routing_scope(ctx: CheckContext) -> Outcome:
+    """Each pushed lead reaches only the partners of its tier serving its territory: assignment
+    entries respect the lead's tier, untiered and unmatched leads go where the specs say, queue
+    members are the territory's partners (not a whole tier), and deal registrations are never
+    routed by the assignment rule."""
+    ld = ctx.spec.lead_distribution
+    if ld is None:
+        return absent(ctx, "lead_distribution", ("lead_distribution",), "lead distribution")
+    if ld.push is None:
+        return passed("pull only: no assignment rule routes leads")
+    blocked = needs_generated(ctx)
+    if blocked:
+        return blocked
+    from prm_builder.generate import lead_routing as lr  # the plan the generator used
+
+    routing = lr.plan(ctx.spec)
+    assert routing is not None
+    queues = {c.full_name: c for c in ctx.components if c.type == "Queue"}
+    tier_groups = {t.group_name: t for t in ctx.spec.tiers}
+    problems, evidence = [], []
+    for q in routing.queues:
+        wide = sorted(_queue_members(queues[q.name]) & set(tier_groups)) if q.name in queues else []
+        if q.territory is not None and wide:
+            problems.append(f"queue {q.name} ({q.territory.name}) has the whole tier group {', '.join(wide)} as "
+                            "member: every partner of the tier sees its leads")
+        evidence.append(f"queue {q.name}: members {', '.join(sorted(_queue_members(queues[q.name]))) or '-'}"
+                        if q.name in queues else f"queue {q.name}: in the org")
+    untiered = ld.push.untiered or "not stated: the catch-all"
+    evidence.append(f"untiered leads: {untiered}; unmatched leads: {routing.catch_all_queue}")
+    marker = lr.registration_marker(ctx.spec)
+    if marker is not None:
+        evidence.append(f"registrations excluded on all {len(routing.entries)} entries ({marker[0]} blank)")
+    emailed = [c.full_name for c in queues.values() if c.body.get("doesSendEmailToMembers")]
+    evidence.append(f"queue members emailed: {', '.join(sorted(emailed)) or 'none'}")
+    if problems:
+        return failed("; ".join(problems), evidence)
+    if ld.push.untiered is None and ld.push.entries is None:
+        return warned("the specs do not say where leads without a distribution tier go (`push.untiered`)", evidence)
+    return passed(f"{len(routing.queues)} push queue(s) scoped to tier and territory", evidence)
+
+
+@item("C21", "lead-acceptance-sla", "Pushed leads nobody accepts move on within an SLA",
+      fix="add `lead_distribution.sla` (accept_within_hours, on_expiry, notify_group)",
+      needs={"lead_distribution"})
+def lead_acceptance_sla(ctx: CheckContext) -> Outcome:
+    """A pushed lead nobody accepts does not wait in a queue forever: after the agreed hours it
+    moves to the next tier's queue or the pool, and channel managers hear about it."""
+    ld = ctx.spec.lead_distribution
+    if ld is None:
+        return absent(ctx, "lead_distribution", ("lead_distribution",), "lead distribution")
+    if ld.push is None:
+        return passed("pull only: pool leads are claimed, not accepted")
+    if ld.sla is None:
+        return warned("pushed leads have no acceptance SLA: a lead nobody accepts stays in its queue")
+    blocked = needs_generated(ctx)
+    if blocked:
+        return blocked
+    routes = sorted(c.full_name.split(".", 1)[1] + " -> " + str(c.body["values"][0]["value"])
+                    for c in ctx.components if c.type == "CustomMetadata" and c.full_name.startswith("PRM_Lead_Route."))
+    evidence = [f"route {r}" for r in routes]
+    detail = f"{len(routes)} queue(s) move leads on after {ld.sla.accept_within_hours} h"
+    if not ld.sla.notify_group:
+        return warned(detail + "; nobody is notified (`notify_group`)", evidence)
+    return passed(detail + f"; {ld.sla.notify_group} notified", evidence)

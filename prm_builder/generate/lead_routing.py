@@ -79,6 +79,8 @@ class RoutingPlan:
     pool_tiers: list[Tier]
     queues: list[QueuePlan] = field(default_factory=list)
     entries: list[EntryPlan] = field(default_factory=list)
+    territory_groups: dict[str, tuple[Tier, Territory]] = field(default_factory=dict)
+    """Generated public groups of the partners serving one territory in one tier (queue members)."""
     problems: list[tuple[str, str, SourceRef | None]] = field(default_factory=list)
     """(kind, message, where) for references the plan could not resolve (rules report them)."""
     _by_sibling: dict[tuple[int, tuple[str, ...]], list[QueuePlan]] | None = field(default=None, repr=False)
@@ -159,10 +161,26 @@ def _plan(spec: ProgramSpec) -> RoutingPlan | None:
     return result
 
 
-def _members(members: QueueMembers | None, tier: Tier | None) -> tuple[tuple[str, ...], ...]:
-    if members is None:
-        return ((tier.group_name,) if tier else (), (), ())
-    return tuple(members.groups), tuple(members.roles), tuple(members.users)
+def territory_group_name(tier: Tier, territory: Territory) -> str:
+    return f"{tier.group_name}_{territory.developer_name}"
+
+
+def _members(result: RoutingPlan, members: QueueMembers | None, tier: Tier | None,
+             territory: Territory | None) -> tuple[tuple[str, ...], ...]:
+    """Who works a queue. Default: the partners of the queue's tier that serve its territory
+    (a generated territory x tier group), never the whole tier: a queue shares every lead it
+    owns with every member (PLATFORM-NOTES, "Queues"), so a tier-wide member would show every
+    Gold lead to every Gold partner of every region. A queue without a territory serves all
+    territories: the tier group."""
+    if members is not None:
+        return tuple(members.groups), tuple(members.roles), tuple(members.users)
+    if tier is None:
+        return (), (), ()
+    if territory is None:
+        return (tier.group_name,), (), ()
+    name = territory_group_name(tier, territory)
+    result.territory_groups.setdefault(name, (tier, territory))
+    return (name,), (), ()
 
 
 def _queues(spec: ProgramSpec, result: RoutingPlan) -> Iterator[QueuePlan]:
@@ -174,8 +192,9 @@ def _queues(spec: ProgramSpec, result: RoutingPlan) -> Iterator[QueuePlan]:
             for territory in territories:
                 suffix = f"_{territory.developer_name}" if territory else ""
                 label = f"{tier.name} Leads {territory.name}" if territory else f"{tier.name} Leads"
+                groups, roles, users = _members(result, None, tier, territory)
                 yield QueuePlan(f"PRM_Leads_{tier.developer_name}{suffix}", label, tier, territory, (),
-                                (tier.group_name,), (), (), (territory or tier).ref())
+                                groups, roles, users, (territory or tier).ref())
         return
     for i, q in enumerate(model.push.queues):
         tier = spec.tier(q.tier)
@@ -189,7 +208,7 @@ def _queues(spec: ProgramSpec, result: RoutingPlan) -> Iterator[QueuePlan]:
         suffix = f"_{territory.developer_name}" if territory else ""
         name = q.api_name or f"PRM_Leads_{tier_name}{suffix}"
         label = q.label or (f"{tier.name if tier else q.tier} Leads" + (f" {territory.name}" if territory else ""))
-        groups, roles, users = _members(q.members, tier)
+        groups, roles, users = _members(result, q.members, tier, territory)
         yield QueuePlan(name, label, tier, territory, tuple(q.products), groups, roles, users, q.ref(),
                         q.email, q)
 
@@ -225,15 +244,42 @@ def _entry(model: LeadDistribution, queue: str, *, territory: Territory | None, 
 
 
 
+def registration_marker(spec: ProgramSpec) -> Atom | None:
+    """The criterion every assignment-rule entry carries so the rule never captures a deal
+    registration: the registration status is blank (only partner-registered leads have one;
+    deal registration stamps it before save, so before assignment rules run: Apex Developer
+    Guide, "Triggers and Order of Execution", before-save flows at step 3, assignment rules
+    at step 9). `equals` with an empty value matches a blank field, the idiom the pool entry's
+    `notEqual ""` already uses."""
+    if spec.deal_registration is None:
+        return None
+    return (spec.deal_registration.fields.status.api_name, "equals", "")
+
+
+UNMATCHED = "unmatched"
+
+
+def untiered_tier(spec: ProgramSpec, model: LeadDistribution) -> Tier | None:
+    """The tier whose queues take leads without a distribution tier (None: the catch-all)."""
+    push = model.push
+    if push is None or push.untiered is None or push.untiered.lower() == UNMATCHED:
+        return None
+    return spec.tier(push.untiered)
+
+
 def _entries(spec: ProgramSpec, result: RoutingPlan) -> Iterator[EntryPlan]:
     model = result.model
     assert model.push is not None
+    marker = registration_marker(spec)
+    base = frozenset({marker}) if marker else frozenset()
+    untiered_value = (model.tier_field.api_name, "equals", "")
     if model.pool is not None:
         # Leads marketing marks for the pool go there first: the mark is an explicit decision.
         yield _entry(model, model.pool.queue, territory=None, tier=None, products=(),
-                     atoms=frozenset({(model.pool.minimum_tier_field.api_name, "notEqual", "")}),
+                     atoms=base | {(model.pool.minimum_tier_field.api_name, "notEqual", "")},
                      source=model.pool.ref(), description="leads marked for the pool")
     if model.push.entries is not None:
+        by_name = {q.name: q for q in result.queues}
         for i, e in enumerate(model.push.entries):
             tier = spec.tier(e.tier) if e.tier else None
             territory = find_territory(model, e.territory) if e.territory else None
@@ -242,32 +288,38 @@ def _entries(spec: ProgramSpec, result: RoutingPlan) -> Iterator[EntryPlan]:
             if e.territory and territory is None:
                 result.problems.append(("territory", f"entry {i + 1} names unknown territory '{e.territory}'",
                                         e.ref("territory")))
+            queue = by_name.get(e.queue)
+            if tier is None and not e.untiered and e.formula is None and queue is not None:
+                tier = queue.tier  # an entry to a tier's queue takes only that tier's leads
             atoms = frozenset((c.field, c.operation, c.value) for c in e.criteria)
+            if e.formula is None:
+                atoms |= base | ({untiered_value} if e.untiered else set())
             yield _entry(model, e.queue, territory=territory, tier=tier, products=tuple(e.products),
                          atoms=atoms, formula=e.formula, source=e.ref(), description=f"entry {i + 1}", spec=e)
     else:
         # Most specific first: product-specific queues, then tier x territory, then tier-only
         # queues; higher tiers first within each (sorted() keeps spec order among equals).
+        # Every entry names the queue's tier: a lead tagged for a tier reaches only that tier.
         ordered = sorted(result.queues, key=lambda q: (not q.products, q.territory is None,
                                                        -(q.tier.rank if q.tier else 0)))
         for q in ordered:
-            yield _entry(model, q.name, territory=q.territory, tier=q.tier, products=q.products,
+            yield _entry(model, q.name, territory=q.territory, tier=q.tier, products=q.products, atoms=base,
                          source=q.source, description=f"queue {q.name}")
-        # Broader: a lead of a territory without a distribution tier goes to the highest tier
-        # serving the territory first (the SLA moves it down from there).
-        top_by_territory: dict[int, QueuePlan] = {}
-        for q in ordered:  # highest tier first within the non-product queues
-            if q.territory is not None and q.tier is not None and not q.products:
-                top_by_territory.setdefault(id(q.territory), q)
-        for territory in model.territories:
-            top = top_by_territory.get(id(territory))
-            if top is not None:
-                yield _entry(model, top.name, territory=territory, tier=None, products=(),
-                             source=territory.ref(), description=f"territory {territory.name}")
+        # Leads without a tier go where the spec says (`untiered`): that tier's queue in their
+        # territory (the SLA moves them down from there); otherwise on to the catch-all.
+        target = untiered_tier(spec, model)
+        if target is not None:
+            where = model.push.ref("untiered")
+            for q in ordered:
+                if q.tier is target and not q.products:
+                    yield _entry(model, q.name, territory=q.territory, tier=None, products=(),
+                                 atoms=base | {untiered_value}, source=where,
+                                 description=f"untiered leads{' in ' + q.territory.name if q.territory else ''}")
     catch_all = result.catch_all_queue
     if catch_all is not None:
         source = model.push.ref("fallback_queue") if model.push.fallback_queue else model.push.ref()
-        yield EntryPlan(catch_all, {}, frozenset(), None, source, "catch-all", catch_all=True)
+        equals = {marker[0]: ("",)} if marker else {}
+        yield EntryPlan(catch_all, equals, frozenset(), None, source, "catch-all", catch_all=True)
 
 
 def unreachable(entries: list[EntryPlan]) -> Iterator[tuple[EntryPlan, EntryPlan]]:

@@ -44,6 +44,7 @@ LAYOUTS: dict[str, TypeLayout] = {t.type: t for t in [
     TypeLayout("DuplicateRule", "duplicateRules", "duplicateRule"),
     TypeLayout("MatchingRules", "matchingRules", "matchingRule"),
     TypeLayout("Flow", "flows", "flow"),
+    TypeLayout("CustomMetadata", "customMetadata", "md"),
     TypeLayout("CustomNotificationType", "notificationtypes", "notiftype"),
     TypeLayout("Workflow", "workflows", "workflow"),
     TypeLayout("PermissionSet", "permissionsets", "permissionset"),

@@ -31,6 +31,14 @@ class _Nil:
 
 
 NIL = _Nil()
+
+
+class XsdString(str):
+    """A string in an element typed xsd:anyType (CustomMetadataValue.value): written
+    `<value xsi:type="xsd:string">…</value>`, as Salesforce retrieves custom metadata records."""
+
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
 _TEXT = re.compile(rb">([^<]*)<")
 
 
@@ -39,7 +47,10 @@ def build_element(type_name: str, body: Body, tag: str | None = None,
     schema = schema or load_schema()
     root = etree.Element(f"{{{MD_NS}}}{tag or type_name}", nsmap={None: MD_NS})
     _fill(root, type_name, body, schema, tag or type_name)
-    if root.find(f".//*[@{{{XSI_NS}}}nil]") is not None:
+    if root.find(f".//*[@{{{XSI_NS}}}type]") is not None:
+        # The xsd prefix only occurs inside attribute values: keep its declaration.
+        etree.cleanup_namespaces(root, top_nsmap={"xsi": XSI_NS, "xsd": XSD_NS}, keep_ns_prefixes=["xsd"])
+    elif root.find(f".//*[@{{{XSI_NS}}}nil]") is not None:
         etree.cleanup_namespaces(root, top_nsmap={"xsi": XSI_NS})
     return root
 
@@ -60,6 +71,9 @@ def _fill(parent: etree._Element, type_name: str, body: Body, schema: MetadataSc
             child = etree.SubElement(parent, f"{{{MD_NS}}}{decl.name}")
             if item is NIL:
                 child.set(f"{{{XSI_NS}}}nil", "true")
+            elif isinstance(item, XsdString):
+                child.set(f"{{{XSI_NS}}}type", "xsd:string")
+                child.text = str(item)
             elif isinstance(item, Mapping):
                 if decl.type not in schema.complex_types:
                     raise PrmInternalError(f"{where}.{decl.name} is a {decl.type}, not a structure")

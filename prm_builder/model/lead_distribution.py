@@ -74,7 +74,8 @@ class QueueMembers(SpecNode):
     """Who works a queue. Public groups and roles, not named users: users differ per org."""
 
     groups: list[ApiName] = []
-    """Public group developer names (tier groups are generated as PRM_Tier_<tier>)."""
+    """Public group developer names (generated: tier groups PRM_Tier_<tier>, territory x tier groups
+    PRM_Tier_<tier>_<territory>)."""
     roles: list[ApiName] = []
     """Role developer names."""
     users: list[NonEmptyStr] = []
@@ -95,9 +96,10 @@ class PushQueue(SpecNode):
     label: NonEmptyStr | None = None
     """Queue label; default 'Partner Leads <tier> <territory>'."""
     members: QueueMembers | None = None
-    """Default: the tier's public group."""
+    """Default: the partners of the tier serving the territory (group PRM_Tier_<tier>_<territory>);
+    the tier's group for a queue without a territory."""
     email: str | None = None
-    """Queue email address; members are emailed on new leads either way."""
+    """Queue email address: it gets an email for every new lead (members only with `push.email_members`)."""
 
 
 class Criterion(SpecNode):
@@ -124,6 +126,9 @@ class RuleEntry(SpecNode):
     """Extra criteria ANDed with territory, tier and products."""
     formula: str | None = None
     """A formula instead of criteria (never both; formula entries count against a 300 limit)."""
+    untiered: bool = False
+    """Match only leads without a distribution tier (never together with `tier`). An entry to a
+    push queue without `tier` or `untiered` takes the queue's tier: every entry respects the lead's tier."""
 
 
 class AssignmentRuleSpec(SpecNode):
@@ -149,7 +154,14 @@ class Push(SpecNode):
     entries: list[RuleEntry] | None = None
     """Explicit ordered entries; default: derived from the queues, most specific first."""
     fallback_queue: ApiName | None = None
-    """Catch-all queue for leads no entry matched; default the pool (required without a pool)."""
+    """Where unmatched leads go: the catch-all queue for leads no entry matched (a tier with no queue
+    in their territory, no territory); default the pool (required without a pool)."""
+    untiered: NonEmptyStr | None = None
+    """Where leads without a distribution tier go: a tier name (its queue in the lead's territory), or
+    'unmatched' (the catch-all). State it: without it untiered leads go to the catch-all (warning PRM-V174)."""
+    email_members: bool = False
+    """Email every queue member about each new lead (off: members work from the queue list view;
+    a queue `email` address is still notified)."""
     distribution: Literal["queue"] = "queue"
     """How partners inside a queue share its leads. Only 'queue' (first to accept) today;
     'round_robin' / 'capacity' are reserved for Omni-Channel routing configurations."""

@@ -414,7 +414,8 @@ def queue_members(ctx: ValidationContext) -> Iterator[Diagnostic]:
     for q in routing.queues:
         if not (q.groups or q.roles or q.users):
             yield error("PRM-V168", f"queue '{q.name}' has no members", q.source,
-                        "add `members:` with the tier's group (PRM_Tier_<tier>) or a role")
+                        "add `members:` with a group (e.g. the territory x tier group "
+                        "PRM_Tier_<tier>_<territory>) or a role")
 
 
 @rule("PRM-V169", "eligible-tiers-present", needs=NEEDS)
@@ -433,14 +434,95 @@ def eligible_tiers(ctx: ValidationContext) -> Iterator[Diagnostic]:
                     model.key_ref("pool"), "switch on lead_pool for at least one tier, or list `tiers:`")
 
 
-@rule("PRM-V170", "flow-formula-limit", needs=NEEDS)
-def flow_formula_limit(ctx: ValidationContext) -> Iterator[Diagnostic]:
-    """The SLA flow names every push queue in its formulas, and a flow formula holds at most
-    3,900 characters. Use fewer or shorter-named queues, or `on_expiry: pool`."""
-    routing = lr.plan(ctx.spec)
-    if routing is None or routing.model.sla is None:
+@rule("PRM-V174", "untiered-leads-unstated", needs=NEEDS)
+def untiered_unstated(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """Every entry matches the lead's distribution tier, so a lead without one matches no queue
+    entry: say where it goes with `push.untiered` (a tier whose queues take it, or `unmatched`
+    for the catch-all). Without it untiered leads silently reach the catch-all."""
+    model = _model(ctx)
+    if model is None or model.push is None or model.push.untiered is not None or model.push.entries is not None:
         return
-    for flow, name, length in lead_flows.long_formulas(list(lead_flows.generate(ctx.spec, routing))):
-        yield error("PRM-V170", f"flow {flow}: {name} formula is {length} characters; the platform allows "
-                    f"{lead_flows.FORMULA_MAX}", routing.model.key_ref("sla"),
-                    "use fewer push queues or shorter queue api_names (or `on_expiry: pool`)")
+    yield warning("PRM-V174", "push does not say where leads without a distribution tier go; they reach the "
+                  "catch-all", model.key_ref("push"),
+                  "add `untiered: <tier>` (that tier's queue in the lead's territory) or `untiered: unmatched`")
+
+
+@rule("PRM-V175", "untiered-tier", needs=NEEDS)
+def untiered_tier(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """`push.untiered` names a tier that receives pushed leads (one with push queues), or
+    `unmatched`. Any other value would leave untiered leads with no entry at all."""
+    routing = lr.plan(ctx.spec)
+    if routing is None or routing.model.push is None or routing.model.push.untiered is None:
+        return
+    push = routing.model.push
+    value = push.untiered
+    if value.lower() == lr.UNMATCHED:
+        return
+    tier = ctx.spec.tier(value)
+    names = ", ".join(t.name for t in routing.distribution_tiers) or "(none)"
+    if tier is None:
+        yield error("PRM-V175", f"untiered names '{value}', which is not a tier", push.ref("untiered"),
+                    f"use a tier with push queues ({names}) or `unmatched`")
+    elif not any(q.tier is tier and not q.products for q in routing.queues):
+        yield error("PRM-V175", f"untiered sends leads to tier '{tier.name}', which has no push queue",
+                    push.ref("untiered"), f"use a tier with push queues ({names}) or `unmatched`")
+
+
+@rule("PRM-V176", "entry-tier-contradicts-queue", needs=NEEDS)
+def entry_tier_contradicts_queue(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """A lead tagged for one tier must reach that tier's partners: an entry that sends one tier's
+    leads (or untiered leads) to another tier's push queue contradicts the lead's tier. Point the
+    entry at a queue of the lead's tier, or drop the entry's `tier`."""
+    routing = lr.plan(ctx.spec)
+    if routing is None or routing.model.push is None:
+        return
+    by_name = {q.name: q for q in routing.queues}
+    for i, e in enumerate(routing.model.push.entries or []):
+        queue = by_name.get(e.queue)
+        if queue is None or queue.tier is None:
+            continue
+        if e.tier and (tier := ctx.spec.tier(e.tier)) is not None and tier is not queue.tier:
+            yield error("PRM-V176", f"entry {i + 1} sends {tier.name} leads to {queue.name}, a {queue.tier.name} "
+                        "queue", e.ref("tier"), f"route {tier.name} leads to a queue of tier {tier.name}")
+
+
+@rule("PRM-V177", "entry-tier-and-untiered", needs=NEEDS)
+def entry_tier_and_untiered(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """An entry with `untiered: true` matches leads without a tier: it cannot also name a
+    `tier`, and a formula entry states its own conditions (put the blank-tier test in the formula)."""
+    model = _model(ctx)
+    if model is None or model.push is None:
+        return
+    for i, e in enumerate(model.push.entries or []):
+        if e.untiered and (e.tier or e.formula is not None):
+            other = "tier" if e.tier else "formula"
+            yield error("PRM-V177", f"entry {i + 1} has `untiered: true` and a {other}", e.ref("untiered"),
+                        f"drop `untiered`, or the {other}")
+
+
+@rule("PRM-V178", "territory-group-name", needs=NEEDS)
+def territory_group_name(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """Default push-queue members are a generated group per tier x territory
+    (`PRM_Tier_<tier>_<territory>`): a group developer name has at most 40 characters. Shorten
+    the tier's `group` or the territory's `api_name`, or give the queue explicit `members`."""
+    routing = lr.plan(ctx.spec)
+    if routing is None:
+        return
+    for name, (tier, territory) in routing.territory_groups.items():
+        problem = api_name_problem(name, max_length=lr.QUEUE_NAME_MAX)
+        if problem:
+            yield error("PRM-V178", f"territory group name '{name}' {problem}",
+                        territory.ref("api_name" if territory.has_key("api_name") else "name"),
+                        f"set a shorter `api_name:` on territory '{territory.name}' (or on tier {tier.name}'s group)")
+
+
+@rule("PRM-V179", "untiered-with-explicit-entries", needs=NEEDS)
+def untiered_with_explicit_entries(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """`push.untiered` shapes the entries prm derives from the queues; with explicit `entries`
+    the spec lists every entry itself, so `untiered` would be ignored. Write an entry with
+    `untiered: true` for leads without a tier instead."""
+    model = _model(ctx)
+    if model is None or model.push is None or model.push.entries is None or model.push.untiered is None:
+        return
+    yield error("PRM-V179", "`untiered` has no effect with explicit `entries`", model.push.ref("untiered"),
+                "remove `untiered` and add an entry with `untiered: true` (and the queue untiered leads go to)")

@@ -92,7 +92,7 @@ def routing_diagram(rule_name: str, entries: list[dict[str, Any]]) -> Diagram:
         previous = test
     catch_all = bool(entries) and criteria_text(entries[-1]) == "all records"
     if not catch_all:  # after a catch-all entry every lead is assigned
-        nodes.append(Node("unassigned", "No entry matched", "wait", ("lead keeps its owner",)))
+        nodes.append(Node("unassigned", "No entry matched", "wait", ("Default Lead Owner (Lead Settings)",)))
         edges.append(Edge(previous, "unassigned", "no match" if entries else "", "expire"))
     graph = Graph(tuple(nodes), tuple(edges))
     name = f"lead-routing-{rule_name.lower().replace('_', '-')}"
