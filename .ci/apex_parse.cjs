@@ -1,4 +1,4 @@
-// Apex grammar check (@apexdevtools/apex-parser, pinned in .ci/run) of Apex class files:
+// Apex grammar check (@apexdevtools/apex-parser, pinned in .ci/run) of Apex class and trigger files:
 // prints one JSON object {classes: N, errors: [{file, line, column, message}]}; lexer and
 // parser errors both reach the listener (createLexerAndParser).
 // Usage: node .ci/apex_parse.cjs FILE_OR_DIR...   (modules from .ci/node or PRM_NODE_MODULES)
@@ -13,7 +13,7 @@ function classFiles(target) {
   if (fs.statSync(target).isDirectory()) {
     return fs.readdirSync(target).flatMap((name) => classFiles(path.join(target, name)));
   }
-  return target.endsWith(".cls") ? [path.resolve(target)] : [];
+  return target.endsWith(".cls") || target.endsWith(".trigger") ? [path.resolve(target)] : [];
 }
 
 class Collect extends ApexErrorListener {
@@ -31,6 +31,11 @@ const files = process.argv.slice(2).flatMap(classFiles).sort();
 const errors = [];
 for (const file of files) {
   const { parser } = ApexParserFactory.createLexerAndParser(fs.readFileSync(file, "utf8"), new Collect(file, errors));
-  parser.compilationUnit();
+  // triggers have their own start rule in the grammar
+  if (file.endsWith(".trigger")) {
+    parser.triggerUnit();
+  } else {
+    parser.compilationUnit();
+  }
 }
 process.stdout.write(JSON.stringify({ classes: files.length, errors }) + "\n");
