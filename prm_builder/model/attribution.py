@@ -94,6 +94,7 @@ class CommissionSchedule(SpecNode):
     """Commission rate for partners of some types and tiers."""
 
     name: NonEmptyStr
+    """Name of the schedule (recorded on each commission it calculates)."""
     types: list[NonEmptyStr]
     """Partner types (names from `partner_types`) this schedule pays."""
     tiers: list[NonEmptyStr] = Field(default_factory=list)
@@ -123,7 +124,9 @@ class Attribution(SpecNode):
     partner_types: list[PartnerType] = Field(default_factory=lambda: [PartnerType(name=n) for n in DEFAULT_TYPES])
     """Partner types (Account.Partner_Type__c values) and what each may do."""
     codes: PartnerCodes = PartnerCodes()
+    """Partner and referral codes on leads: matching, unknown codes, required codes, UTM fields."""
     model: AttributionModel
+    """The default attribution rule and the sourced / influenced shares."""
     conflict: ConflictPolicy | None = None
     """Channel-conflict detection on deal registrations (needs deal_registration); off when absent."""
     commissions: Commissions | None = None
