@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from prm_builder.errors import Diagnostic, PrmInternalError
 from prm_builder.generate import (account, content, deal_registration, lead_distribution, mdf, mdf_approvals,
-                                   mdf_standard, tiers)
+                                   mdf_standard, personas, tiers)
 from prm_builder.generate.approvals import ApprovalLock, apply_versions, check_process_count
 from prm_builder.generate.component import Component
 from prm_builder.generate.formula_limits import check_formula_lengths
@@ -68,6 +68,8 @@ def generate(spec: ProgramSpec, lock: ApprovalLock | None = None) -> Generated:
                     raise PrmInternalError(f"two generators produced {component.key}")
                 component = merged_queue
             components[component.key] = component
+    for component in personas.generate(spec, list(components.values())):
+        components[component.key] = component
     for c in components.values():
         if c.type == "Queue" and "name" not in c.body:
             raise PrmInternalError(f"queue {c.full_name} was extended to another object but is not generated; "
