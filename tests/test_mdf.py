@@ -209,7 +209,7 @@ def test_partners_get_object_and_field_access_but_cannot_edit_decisions(northwin
 
 def test_custom_model_steps_cannot_name_queues_or_groups(northwind: Path) -> None:
     # requests and claims are master-detail children: no owner, so no queue can hold them
-    edit_spec(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
+    edit_spec(northwind / "mdf.yml", "            approvers: [{named_user: mdf_finance}]",
           "            approvers: [{queue: Deal_Reg_Review}, {group: Channel_Managers}]")
     assert [d.code for d in api.validate(northwind, TODAY).errors] == ["PRM-V206", "PRM-V206"]
 
@@ -218,7 +218,7 @@ def test_standard_model_steps_may_use_the_deal_registration_queue(northwind: Pat
     from prm_builder.generate.mdf_standard import REQUIRED_ORG_FIELDS
 
     edit_spec(northwind / "mdf.yml", "  model: custom ", "  model: standard ")
-    edit_spec(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
+    edit_spec(northwind / "mdf.yml", "            approvers: [{named_user: mdf_finance}]",
           "            approvers: [{queue: Deal_Reg_Review}]")
     edit_spec(northwind / "org.yml", "  fields:\n", "  fields:\n" + "".join(f"    - {f}\n" for f in REQUIRED_ORG_FIELDS))
     result = api.validate(northwind, TODAY)

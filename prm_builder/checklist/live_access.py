@@ -111,7 +111,9 @@ def org_duplicate_rule_order(ctx: CheckContext) -> Outcome:
           "Setup > Permission Sets > Manage Assignments, or CumulusCI's assign_permission_sets)", live=True)
 def org_persona_permission_sets(ctx: CheckContext) -> Outcome:
     """Every persona permission set the specs generate exists in the org and at least one
-    active user holds it: without it that persona sees none of the program's fields."""
+    active user holds it: without it that persona sees none of the program's fields. Partner
+    persona sets unassigned in an org without any active partner user yet (a fresh sandbox or
+    scratch org) only warn."""
     names = {p.permission_set: p.label for p in PERSONAS}
     generated = sorted(c.full_name for c in ctx.components if c.type == "PermissionSet" and c.full_name in names)
     if not generated:
@@ -128,6 +130,12 @@ def org_persona_permission_sets(ctx: CheckContext) -> Outcome:
     if missing:
         return failed(f"not deployed: {', '.join(missing)}", evidence)
     unassigned = [n for n in generated if not holders.get(n)]
+    partner_sets = {p.permission_set for p in PERSONAS if p.external}
+    if unassigned and set(unassigned) <= partner_sets:
+        partners = org.query("SELECT Id FROM User WHERE UserType = 'PowerPartner' AND IsActive = true LIMIT 1")
+        if not partners:
+            return warned(f"no active partner user yet, so nobody holds {', '.join(unassigned)}: assign them "
+                          "to every partner user you enable", evidence)
     if unassigned:
         return failed(f"assigned to no active user: {', '.join(unassigned)}", evidence)
     return passed(f"all {len(generated)} persona permission set(s) assigned", evidence)

@@ -135,7 +135,8 @@ def approval_target(spec: ProgramSpec, dr: DealRegistration) -> ApprovalTarget:
 
 
 def _approvals(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Component]:
-    yield from approval_components(approval_target(spec, dr), dr.approval, source=dr.ref("approval"))
+    yield from approval_components(approval_target(spec, dr), dr.approval, source=dr.ref("approval"),
+                                   named_users=spec.org.named_username)
     yield field_update("Lead", SET_EXPIRY, field=dr.fields.expires_on.api_name,
                        formula=f"TODAY() + {dr.expiry.days}", label=f"Registration expires in {dr.expiry.days} days",
                        source=dr.expiry.ref(), purpose="Starts the protection period of an approved registration.")
