@@ -17,9 +17,15 @@ import jinja2
 @cache
 def _environment() -> jinja2.Environment:
     # autoescape off: the output is Apex and plain-text email, not HTML.
-    return jinja2.Environment(loader=jinja2.FunctionLoader(_source), undefined=jinja2.StrictUndefined,
-                              autoescape=False, keep_trailing_newline=True, trim_blocks=True,
-                              lstrip_blocks=True)
+    from prm_builder.generate.apex import apex_comment, apex_string
+
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(_source), undefined=jinja2.StrictUndefined,
+                             autoescape=False, keep_trailing_newline=True, trim_blocks=True,
+                             lstrip_blocks=True)
+    # Apex templates put spec text only through these (PLATFORM-NOTES, "Apex from templates").
+    env.filters["apex_string"] = apex_string
+    env.filters["apex_comment"] = apex_comment
+    return env
 
 
 def _source(name: str) -> str:

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from prm_builder.errors import Diagnostic, PrmInternalError
 from prm_builder.generate import (account, content, deal_registration, groups, lead_distribution, mdf, mdf_approvals,
-                                   mdf_standard, personas, standard_defaults, tiers)
+                                   mdf_standard, personas, standard_defaults, tier_groups, tiers)
 from prm_builder.generate.approvals import ApprovalLock, apply_versions, check_process_count
 from prm_builder.generate.component import Component
 from prm_builder.generate.formula_limits import check_formula_lengths
@@ -25,7 +25,7 @@ from prm_builder.model.root import ProgramSpec
 
 Generator = Callable[[ProgramSpec], Iterable[Component]]
 
-GENERATORS: list[Generator] = [tiers.generate, groups.generate, account.generate, deal_registration.generate,
+GENERATORS: list[Generator] = [tiers.generate, tier_groups.generate, groups.generate, account.generate, deal_registration.generate,
                                lead_distribution.generate, mdf.generate, mdf_standard.generate,
                                mdf_approvals.generate, content.generate,
                                standard_defaults.generate]
