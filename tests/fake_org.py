@@ -112,7 +112,7 @@ HEALTHY: dict[str, Any] = {
         "Account": [],
         "DuplicateRule": [{"DeveloperName": "Partner_Lead_Duplicates", "MasterLabel": "Partner Lead Duplicates",
                            "IsActive": True}],
-        "User": [], "Group": [], "UserRole": [], "EmailTemplate": [],
+        "User": [], "Group": [], "UserRole": [], "EmailTemplate": [], "GroupMember": [],
         # every persona permission set deployed and held by one active user (L10)
         "PermissionSet": [{"Name": n} for n in PERSONA_SETS],
         "PermissionSetAssignment": [{"PermissionSet": {"Name": n}, "AssigneeId": f"005{i:015d}"}
@@ -184,6 +184,8 @@ def healthy_for(specs_dir: Any) -> dict[str, Any]:
         wanted = spec.sharing.org_wide_defaults.get(row["QualifiedApiName"])
         if wanted is not None:
             row.update(InternalSharingModel=wanted.internal, ExternalSharingModel=wanted.external)
+    query["GroupMember"] = [{"Group": {"DeveloperName": g.name}, "UserOrGroupId": "005000000000000001"}
+                            for g in spec.groups]
     permission_sets = sorted(c.full_name for c in result.components if c.type == "PermissionSet")
     query["PermissionSet"] = [{"Name": n} for n in permission_sets]
     query["PermissionSetAssignment"] = [{"PermissionSet": {"Name": n}, "AssigneeId": f"005{i:015d}"}

@@ -105,3 +105,12 @@ def test_persona_permission_set_nobody_holds_fails() -> None:
     assert report.item("L10").status.value == "warn"
     report, _ = _check(rows={("query", "PermissionSet"): []})
     assert report.item("L10").status.value == "fail" and "not deployed" in report.item("L10").detail
+
+
+@responses.activate
+def test_empty_program_group_fails() -> None:
+    data = fake_org.healthy_for(SPECS)
+    rows = [r for r in data["query"]["GroupMember"] if r["Group"]["DeveloperName"] != "Channel_Leadership"]
+    report, fake = _check(rows={("query", "GroupMember"): rows})
+    assert report.item("L11").status.value == "fail" and "Channel_Leadership" in report.item("L11").detail
+    assert any("FROM GroupMember" in q for q in fake.asked)

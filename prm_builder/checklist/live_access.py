@@ -139,3 +139,25 @@ def org_persona_permission_sets(ctx: CheckContext) -> Outcome:
     if unassigned:
         return failed(f"assigned to no active user: {', '.join(unassigned)}", evidence)
     return passed(f"all {len(generated)} persona permission set(s) assigned", evidence)
+
+
+@item("L11", "org-program-groups-have-members", "Program-owned public groups have members",
+      fix="add the channel team to each listed group (Setup > Public Groups), or run the prm_seed_groups "
+          "task in a scratch org", needs={"groups"}, live=True)
+def org_program_groups_have_members(ctx: CheckContext) -> Outcome:
+    """Every public group the `groups` section generates has at least one member: queues and
+    approval steps routed to an empty group reach nobody, so registrations wait forever."""
+    names = [g.name for g in ctx.spec.groups]
+    if not names:
+        return passed("the specs own no public groups")
+    rows = _org(ctx).query("SELECT Group.DeveloperName, UserOrGroupId FROM GroupMember "
+                           f"WHERE Group.DeveloperName IN {soql_list(names)}")
+    counts: dict[str, int] = {}
+    for r in rows:
+        key = (r.get("Group") or {}).get("DeveloperName", "")
+        counts[key] = counts.get(key, 0) + 1
+    evidence = [f"{n}: {counts.get(n, 0)} member(s)" for n in names]
+    empty = [n for n in names if not counts.get(n)]
+    if empty:
+        return failed(f"no members: {', '.join(empty)}", evidence)
+    return passed(f"all {len(names)} program group(s) have members", evidence)
