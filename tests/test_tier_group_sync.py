@@ -54,3 +54,13 @@ def test_spec_text_in_the_apex_is_escaped(tmp_path: Path) -> None:
 def test_apex_escaping_functions() -> None:
     assert apex_string("Partner's \\ line\nbreak") == "Partner\\'s \\\\ line\\nbreak"
     assert apex_comment("ends */ here\nand more") == "ends * / here and more"
+
+
+def test_a_failed_sync_is_reported_not_swallowed() -> None:
+    comps = _components(ROOT / "specs")
+    for name in ("PRM_Tier_Group_Sync_Account", "PRM_Tier_Group_Sync_User"):
+        body = comps[f"Flow:{name}"].body
+        [call] = body["actionCalls"]
+        [error] = body["customErrors"]
+        assert call["faultConnector"] == {"targetReference": error["name"]}
+        assert "{!$Flow.FaultMessage}" in error["customErrorMessages"][0]["errorMessage"]

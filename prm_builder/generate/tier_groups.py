@@ -45,8 +45,19 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
 
 
 def _action(account_ref: str) -> dict:
+    # Fault path: queueing can fail (e.g. the transaction's queueable limit); say so on the
+    # save instead of silently leaving the partner in the old tier's group.
     return {**_node("Sync_Tier_Groups", "Sync tier groups", 398), "actionName": CLASS, "actionType": "apex",
+            "faultConnector": _connect("Sync_Failed"),
             "inputParameters": [{"name": "accountId", "value": {"elementReference": account_ref}}]}
+
+
+def _fault() -> list[dict]:
+    """Custom Error element (Flow Builder, record-triggered flows): rolls the save back with
+    the reason, so nobody believes the partner's access followed its tier when it did not."""
+    return [{**_node("Sync_Failed", "Tier group sync failed", 518),
+             "customErrorMessages": [{"errorMessage": "Partner tier groups could not be updated: "
+                                                      "{!$Flow.FaultMessage}", "isFieldError": False}]}]
 
 
 def _account_flow(tier_field: str, source) -> Component:
@@ -58,7 +69,7 @@ def _account_flow(tier_field: str, source) -> Component:
          "filterLogic": "and",
          "filters": [{"field": "IsPartner", "operator": "EqualTo", "value": {"booleanValue": True}}],
          "connector": _connect("Tier_Changed")},
-        actionCalls=[_action("$Record.Id")],
+        actionCalls=[_action("$Record.Id")], customErrors=_fault(),
         decisions=[{**_node("Tier_Changed", "Tier set or changed?", 278), "defaultConnectorLabel": "Same tier",
                     "rules": [{"name": "Changed", "conditionLogic": "and", "conditions": _is_true("TierChanged"),
                                "connector": _connect("Sync_Tier_Groups"), "label": "Changed"}]}],
@@ -79,7 +90,7 @@ def _user_flow(source) -> Component:
          "filterLogic": "and",
          "filters": [{"field": "UserType", "operator": "EqualTo", "value": {"stringValue": PARTNER_USER_TYPE}}],
          "connector": _connect("Sync_Tier_Groups")},
-        actionCalls=[_action("$Record.AccountId")],
+        actionCalls=[_action("$Record.AccountId")], customErrors=_fault(),
     )
     return Component("Flow", "PRM_Tier_Group_Sync_User", body, source=source,
                      purpose="Gives new partner users their tier group at once.",
