@@ -99,3 +99,15 @@ def test_a_field_without_a_decision_is_visible_to_nobody(monkeypatch: pytest.Mon
 def test_personas_without_their_feature_get_no_permission_set() -> None:
     comps = _components(PROGRAMS / "minimal")
     assert "PermissionSet:PRM_MDF_Finance" not in comps and "PermissionSet:PRM_Partner_User" in comps
+
+
+def test_partners_create_leads_only_where_they_register_deals() -> None:
+    """Least privilege: the pull-pool program has no deal registration, so partners claim
+    (edit) pool leads but cannot create them."""
+    def lead(specs: Path) -> dict:
+        perms = _components(specs)["PermissionSet:PRM_Partner_User"].body["objectPermissions"]
+        return next(p for p in perms if p["object"] == "Lead")
+
+    assert lead(ROOT / "specs")["allowCreate"] is True
+    pool = lead(PROGRAMS / "pull_pool")
+    assert pool["allowCreate"] is False and pool["allowEdit"] is True and pool["allowRead"] is True

@@ -42,7 +42,7 @@ def build_matrix(spec: ProgramSpec, components: list[Component]) -> AccessMatrix
     for obj in objects_list:
         row = {}
         for p in personas:
-            a = object_access(obj, p.key)
+            a = object_access(obj, p.key, spec)
             letters = "" if a is None or not a.read else "".join(
                 c for c, on in zip("CRED", (a.create, a.read, a.edit, a.delete)) if on)
             if a is not None and a.read and not p.external:

@@ -55,7 +55,7 @@ def _permission_set(spec: ProgramSpec, p: Persona, objects: list[str], fields: l
     object_permissions = []
     readable_objects = set()
     for obj in objects:
-        access = object_access(obj, p.key)
+        access = object_access(obj, p.key, spec)
         if access is None or not access.read:
             continue
         readable_objects.add(obj)
@@ -76,7 +76,7 @@ def _permission_set(spec: ProgramSpec, p: Persona, objects: list[str], fields: l
         access = decided.get(p.key, "none")
         if access == "none":
             continue
-        editable = access == "edit" and not is_computed(c) and bool(object_access(obj, p.key).edit)  # type: ignore[union-attr]
+        editable = access == "edit" and not is_computed(c) and bool(object_access(obj, p.key, spec).edit)  # type: ignore[union-attr]
         field_permissions.append({"editable": editable, "field": c.full_name, "readable": True})
         references.add(f"CustomField:{c.full_name}")
     visible_tabs = sorted(t for t in tabs if t in readable_objects)

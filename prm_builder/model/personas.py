@@ -247,10 +247,20 @@ class ObjectPermission:
         return self.read
 
 
-def object_access(obj: str, persona_key: str) -> ObjectPermission | None:
-    """The persona's permission on `obj`; None when the model says nothing about the object."""
+#: Partner permissions that only a feature needs: (object, letter) -> spec section. Without
+#: deal registration partners never create Leads (pool leads are claimed, i.e. edited).
+PARTNER_NEEDS: dict[tuple[str, str], str] = {("Lead", "C"): "deal_registration",
+                                             ("Opportunity", "E"): "deal_registration"}
+
+
+def object_access(obj: str, persona_key: str, spec: ProgramSpec | None = None) -> ObjectPermission | None:
+    """The persona's permission on `obj`; None when the model says nothing about the object.
+    With `spec`, partner permissions whose feature the program lacks are left out."""
     row = OBJECT_ACCESS.get(obj)
     if row is None:
         return None
     letters = row[PERSONA_KEYS.index(persona_key)]
+    if spec is not None and persona(persona_key).external:
+        letters = "".join(c for c in letters
+                          if getattr(spec, PARTNER_NEEDS.get((obj, c), "program"), None) is not None)
     return ObjectPermission(*(c in letters for c in "CREDVM"))
