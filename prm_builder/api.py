@@ -77,13 +77,19 @@ class BuildResult:
         return not self.source_changes.clean or self.compiled.lock_stale
 
 
-def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None) -> ValidationResult:
-    """Load, parse and check the specs; every problem comes back at once, sorted."""
+def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None, *,
+             org_alias: str | None = None, deploying_user: str | None = None) -> ValidationResult:
+    """Load, parse and check the specs; every problem comes back at once, sorted.
+
+    `org_alias` / `deploying_user`: build for that org (CumulusCI alias), i.e. give
+    `named_user:` approvers their usernames there (org.named_users)."""
     loaded = load_specs(specs_dir)
     parsed = parse_program(loaded)
     lock, lock_diagnostics = load_lock(specs_dir) if specs_dir.is_dir() else (ApprovalLock(), [])
     diagnostics = loaded.diagnostics + parsed.diagnostics + lock_diagnostics
     spec = parsed.spec
+    if spec is not None and (org_alias or deploying_user):
+        spec = spec.model_copy(update={"org": spec.org.for_org(org_alias, deploying_user)})
     components: list[Component] = []
     if spec is not None and parsed.sections:
         ctx = ValidationContext(spec, frozenset(parsed.sections), today or dt.date.today())
@@ -112,8 +118,9 @@ def _defaulted(data: dict[str, Any]) -> set[str]:
     return {name for name, info in ProgramSpec.model_fields.items() if not info.is_required() and name not in data}
 
 
-def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None) -> CompiledProgram:
-    result = validate(specs_dir, today)
+def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None, *,
+                    org_alias: str | None = None, deploying_user: str | None = None) -> CompiledProgram:
+    result = validate(specs_dir, today, org_alias=org_alias, deploying_user=deploying_user)
     if not result.ok:
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
     assert result.spec is not None
@@ -141,19 +148,22 @@ def check_schema_conformance(*file_sets: Files) -> None:
 
 
 def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_dir: Path = DEFAULT_MDAPI,
-          *, check: bool = False, today: dt.date | None = None) -> BuildResult:
+          *, check: bool = False, today: dt.date | None = None, org_alias: str | None = None,
+          deploying_user: str | None = None) -> BuildResult:
     """Compile the specs and write force-app/ (source format) and the MDAPI package.
 
     With check=True nothing is written: the result says whether force-app/ is stale.
+    `org_alias` / `deploying_user`: build for one org (see `validate`).
     """
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_OUT), "--mdapi-out": (mdapi_dir, DEFAULT_MDAPI)})
-    compiled = compile_program(specs_dir, today)
+    compiled = compile_program(specs_dir, today, org_alias=org_alias, deploying_user=deploying_user)
     source_tree = {f"{SOURCE_ROOT}/{rel}": data for rel, data in compiled.source.items()}
     if check:
         return BuildResult(compiled, diff_tree(out_dir, source_tree), diff_tree(mdapi_dir, compiled.mdapi, manifest=False), False)
     source_changes = write_tree(out_dir, source_tree)
     mdapi_changes = write_tree(mdapi_dir, compiled.mdapi, keep_foreign=False)
-    if compiled.lock_stale:
+    if compiled.lock_stale and not (org_alias or deploying_user):
+        # A build for one org (its named users) must not rewrite the committed lock file.
         _write_lock(specs_dir / LOCK_FILE, compiled.lock_text)
     return BuildResult(compiled, source_changes, mdapi_changes, True)
 

@@ -29,6 +29,10 @@ _FROM = re.compile(r"\bFROM\s+(\w+)", re.I)
 _EQUALS = re.compile(r"\b(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|true|false)", re.I)
 
 
+PERSONA_SETS = ("PRM_Channel_Manager", "PRM_Channel_Marketing", "PRM_Channel_Operations", "PRM_MDF_Finance",
+                "PRM_Partner_Manager", "PRM_Partner_User", "PRM_Program_Admin")
+
+
 def connection() -> OrgConnection:
     return OrgConnection(INSTANCE, TOKEN, label="test org")
 
@@ -108,9 +112,13 @@ HEALTHY: dict[str, Any] = {
         "Account": [],
         "DuplicateRule": [{"DeveloperName": "Partner_Lead_Duplicates", "MasterLabel": "Partner Lead Duplicates",
                            "IsActive": True}],
-        "User": [], "Group": [], "UserRole": [], "EmailTemplate": [],
+        "User": [], "Group": [], "UserRole": [], "EmailTemplate": [], "GroupMember": [],
         "CronTrigger": [{"CronExpression": "0 0 2 * * ?", "State": "WAITING",
                          "NextFireTime": "2026-11-23T02:00:00.000+0000"}],
+        # every persona permission set deployed and held by one active user (L10)
+        "PermissionSet": [{"Name": n} for n in PERSONA_SETS],
+        "PermissionSetAssignment": [{"PermissionSet": {"Name": n}, "AssigneeId": f"005{i:015d}"}
+                                    for i, n in enumerate(PERSONA_SETS)],
         "Organization": [{"DefaultLeadAccess": "None", "DefaultAccountAccess": "None",
                           "DefaultOpportunityAccess": "None", "DefaultContactAccess": "ControlledByParent",
                           "DefaultCaseAccess": "None"}],
@@ -118,6 +126,13 @@ HEALTHY: dict[str, Any] = {
     "tooling": {
         "MatchingRule": [{"DeveloperName": "Partner_Lead_Match", "MasterLabel": "Partner Lead Match",
                           "RuleStatus": "Active"}],
+        # org-wide defaults as the Tooling API reports them (partner isolation: external Private)
+        "EntityDefinition": [
+            {"QualifiedApiName": "Account", "InternalSharingModel": "Read", "ExternalSharingModel": "Private"},
+            {"QualifiedApiName": "Lead", "InternalSharingModel": "Read", "ExternalSharingModel": "Private"},
+            {"QualifiedApiName": "Opportunity", "InternalSharingModel": "Private", "ExternalSharingModel": "Private"},
+            {"QualifiedApiName": "Case", "InternalSharingModel": "Private", "ExternalSharingModel": "Private"},
+        ],
     },
     "describe": {
         "Account": ["Id", "Name", "IsPartner", "Partner_Tier__c"],
@@ -167,4 +182,18 @@ def healthy_for(specs_dir: Any) -> dict[str, Any]:
                                for n in _generated(ctx, "DuplicateRule")]
     data["tooling"]["MatchingRule"] += [{"DeveloperName": n, "MasterLabel": n, "RuleStatus": "Active"}
                                         for n in _generated(ctx, "MatchingRule")]
+    # An org whose only Lead duplicate rules are the generated ones (so their sortOrder 1..n
+    # is free, L09); the org's defaults are what the specs set.
+    if _generated(ctx, "DuplicateRule"):
+        query["DuplicateRule"] = [r for r in query["DuplicateRule"] if r["DeveloperName"] != "Partner_Lead_Duplicates"]
+    for row in data["tooling"]["EntityDefinition"]:
+        wanted = spec.sharing.org_wide_defaults.get(row["QualifiedApiName"])
+        if wanted is not None:
+            row.update(InternalSharingModel=wanted.internal, ExternalSharingModel=wanted.external)
+    query["GroupMember"] = [{"Group": {"DeveloperName": g.name}, "UserOrGroupId": "005000000000000001"}
+                            for g in spec.groups]
+    permission_sets = sorted(c.full_name for c in result.components if c.type == "PermissionSet")
+    query["PermissionSet"] = [{"Name": n} for n in permission_sets]
+    query["PermissionSetAssignment"] = [{"PermissionSet": {"Name": n}, "AssigneeId": f"005{i:015d}"}
+                                        for i, n in enumerate(permission_sets)]
     return data

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from prm_builder import api
-from prm_builder.generate.attribution_apex import apex_literal
+from prm_builder.generate.apex import apex_literal
 from tests.conftest import ROOT, TODAY, edit_spec
 
 

@@ -42,9 +42,11 @@ def test_success_sends_the_built_package_and_records_it(tmp_path: Path) -> None:
     assert sorted(zf.namelist()) == mdapi_names(comps)
     assert "objects/Account.object" in zf.namelist() and "package.xml" in zf.namelist()
     members = mm.package_members(zf)
-    assert members["Group"] == ["PRM_Tier_Bronze", "PRM_Tier_Gold", "PRM_Tier_Gold_DACH", "PRM_Tier_Gold_NA",
+    # the program's groups, tier groups and territory x tier queue member groups
+    assert members["Group"] == ["Channel_Leadership", "Channel_Managers", "Channel_Operations", "Finance_Team",
+                                "PRM_Tier_Bronze", "PRM_Tier_Gold", "PRM_Tier_Gold_DACH", "PRM_Tier_Gold_NA",
                                 "PRM_Tier_Gold_UKI", "PRM_Tier_Silver", "PRM_Tier_Silver_DACH", "PRM_Tier_Silver_NA",
-                                "PRM_Tier_Silver_UKI"]  # tier groups and territory x tier queue member groups
+                                "PRM_Tier_Silver_UKI"]
     assert sum(len(v) for v in members.values()) == n
     assert mm.deploy_option(call, "checkOnly") == "false"
     assert mm.deploy_option(call, "rollbackOnError") == "true"

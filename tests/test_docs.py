@@ -345,7 +345,7 @@ def test_deal_registration_page_shows_flow_routes_and_settings(package: Path) ->
     routes = [[td.text_content() for td in tr] for tr in page.cssselect("table")[0].cssselect("tbody tr")]
     assert [r[:3] for r in routes] == [["Deal Registration Gold", "Gold", "50,000 USD"],
                                        ["Deal Registration Silver", "Silver", "—"]]
-    assert "2. VP Channel Sales sign-off (from 250,000 USD): user dana.whitfield@northwind.example" in routes[0][3]
+    assert "2. VP Channel Sales sign-off (from 250,000 USD): queue Deal_Reg_VP_Review" in routes[0][3]
     links = [a.get("href") for a in page.cssselect("table a")]
     assert links == ["approvals.html#approvals-lead-deal-reg-gold-v1", "approvals.html#approvals-lead-deal-reg-silver-v1"]
     svg = etree.parse(str(package / "diagrams" / "deal-registration-flow.svg")).getroot()

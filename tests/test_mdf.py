@@ -193,15 +193,16 @@ def test_standard_model_program_conforms_to_the_json_schema() -> None:
 
 def test_partners_get_object_and_field_access_but_cannot_edit_decisions(northwind: Path) -> None:
     comps = _components(northwind)
-    partner = comps["PermissionSet:PRM_Partner_MDF"].body
-    access = {p["object"]: (p["allowRead"], p["allowCreate"], p["allowEdit"]) for p in partner["objectPermissions"]}
+    partner = comps["PermissionSet:PRM_Partner_User"].body
+    access = {p["object"]: (p["allowRead"], p["allowCreate"], p["allowEdit"]) for p in partner["objectPermissions"]
+              if p["object"].startswith("MDF_")}
     assert access == {"MDF_Budget__c": (True, False, False), "MDF_Request__c": (True, True, True),
                       "MDF_Claim__c": (True, True, True)}
     fls = {p["field"]: p["editable"] for p in partner["fieldPermissions"]}
     assert fls["MDF_Request__c.Partial_Approval_Amount__c"] is False and fls["MDF_Claim__c.Proof_of_Performance__c"]
     # required and master-detail fields come with the object; the platform rejects explicit FLS on them
     assert "MDF_Request__c.Requested_Amount__c" not in fls and "MDF_Request__c.MDF_Budget__c" not in fls
-    manager = {p["field"]: p["editable"] for p in comps["PermissionSet:PRM_MDF_Manager"].body["fieldPermissions"]}
+    manager = {p["field"]: p["editable"] for p in comps["PermissionSet:PRM_Channel_Marketing"].body["fieldPermissions"]}
     assert manager["MDF_Request__c.Partial_Approval_Amount__c"] and not manager["MDF_Budget__c.Remaining_Amount__c"]
     rule = comps["ValidationRule:MDF_Request__c.Request_Status_Set_By_Approval"].body["errorConditionFormula"]
     assert '$User.UserType = "PowerPartner"' in rule and 'ISPICKVAL(Status__c, "Approved")' in rule
@@ -209,7 +210,7 @@ def test_partners_get_object_and_field_access_but_cannot_edit_decisions(northwin
 
 def test_custom_model_steps_cannot_name_queues_or_groups(northwind: Path) -> None:
     # requests and claims are master-detail children: no owner, so no queue can hold them
-    edit_spec(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
+    edit_spec(northwind / "mdf.yml", "            approvers: [{named_user: mdf_finance}]",
           "            approvers: [{queue: Deal_Reg_Review}, {group: Channel_Managers}]")
     assert [d.code for d in api.validate(northwind, TODAY).errors] == ["PRM-V206", "PRM-V206"]
 
@@ -218,7 +219,7 @@ def test_standard_model_steps_may_use_the_deal_registration_queue(northwind: Pat
     from prm_builder.generate.mdf_standard import REQUIRED_ORG_FIELDS
 
     edit_spec(northwind / "mdf.yml", "  model: custom ", "  model: standard ")
-    edit_spec(northwind / "mdf.yml", "            approvers: [{user: finance.mdf@northwind.example}]",
+    edit_spec(northwind / "mdf.yml", "            approvers: [{named_user: mdf_finance}]",
           "            approvers: [{queue: Deal_Reg_Review}]")
     edit_spec(northwind / "org.yml", "  fields:\n", "  fields:\n" + "".join(f"    - {f}\n" for f in REQUIRED_ORG_FIELDS))
     result = api.validate(northwind, TODAY)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from metadata_templates import apex_comment, apex_string
+from prm_builder.generate.apex import apex_comment, apex_string
 from prm_builder import api
 from prm_builder.model.performance import HealthScore, ScoreComponent
 from prm_builder.performance import catalogue as cat

@@ -1,7 +1,7 @@
 """The requirements review checklist: static items from the specs, live items against an org.
 
 `run_checklist` is what `prm_builder.api.check` calls; items register themselves in
-static_items.py and live_items.py (import order = nothing; ids order the report).
+static_items.py, items_*.py, live_items.py and live_access.py (import order = nothing; ids order the report).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from prm_builder.checklist import (  # noqa: F401 - importing registers the items
     items_attribution, items_deal_registration, items_lead_distribution, items_mdf_content_sharing,
-    items_performance, live_items, static_items)
+    items_performance, live_access, live_items, static_items)
 from prm_builder.checklist.registry import ITEMS, CheckContext, Item, live_items as _live, static_items as _static
 from prm_builder.checklist.report import ChecklistReport, ItemResult, Status
 

@@ -203,27 +203,39 @@ def org_fields(ctx: CheckContext) -> Outcome:
                   evidence)
 
 
-#: Organization fields holding the internal org-wide default of standard objects
-OWD_FIELDS = {"Account": "DefaultAccountAccess", "Contact": "DefaultContactAccess", "Lead": "DefaultLeadAccess",
-              "Opportunity": "DefaultOpportunityAccess", "Case": "DefaultCaseAccess"}
-#: values that let sharing rules open records ('None' is Private)
-OPENABLE = {"None", "Read"}
+#: sharing-model values (EntityDefinition) that let sharing rules open records
+OPENABLE = {"Private", "Read"}
+
+
+def sharing_models(org: OrgClient, objects: Iterable[str]) -> dict[str, dict]:
+    """Internal and external defaults per object. Organization.Default*Access holds only the
+    internal ones; the Tooling API's EntityDefinition has both (InternalSharingModel,
+    ExternalSharingModel: Private, Read, ReadWrite, ReadWriteTransfer, ControlledByParent ...)."""
+    rows = org.tooling_query("SELECT QualifiedApiName, InternalSharingModel, ExternalSharingModel "
+                             f"FROM EntityDefinition WHERE QualifiedApiName IN {soql_list(objects)}")
+    return {r["QualifiedApiName"]: r for r in rows}
 
 
 @item("L06", "org-wide-defaults", "Org-wide defaults let the generated sharing rules work",
-      fix="set the object's org-wide default to Private or Public Read Only (Setup > Sharing Settings) "
-          "before deploying its sharing rules", live=True)
+      fix="Setup > Sharing Settings: set the object's internal default to Private or Public Read Only and its "
+          "external default to Private before deploying its sharing rules (or manage them in "
+          "sharing.org_wide_defaults)", live=True)
 def org_wide_defaults(ctx: CheckContext) -> Outcome:
     """Standard objects that get tier sharing rules (e.g. Lead for the lead pool) have an
-    org-wide default of Private or Public Read Only; sharing rules can only open access, so
-    on a Public Read/Write object they are rejected or change nothing."""
-    objects = sorted(c.full_name for c in ctx.components if c.type == "SharingRules" and c.full_name in OWD_FIELDS)
+    internal default of Private or Public Read Only (sharing rules can only open access, so on
+    a Public Read/Write object they are rejected or change nothing) and an external default of
+    Private: the rules target partner groups, and an external Public Read Only default would
+    show every partner every record, whatever the rules say."""
+    objects = sorted(c.full_name for c in ctx.components if c.type == "SharingRules" and "__" not in c.full_name)
     if not objects:
         return passed("the specs generate no sharing rules on standard objects")
-    fields = [OWD_FIELDS[o] for o in objects]
-    [row] = _org(ctx).query(f"SELECT {', '.join(fields)} FROM Organization")
-    evidence = [f"{o}: {row.get(OWD_FIELDS[o])}" for o in objects]
-    too_open = [f"{o} ({row.get(OWD_FIELDS[o])})" for o in objects if row.get(OWD_FIELDS[o]) not in OPENABLE]
-    if too_open:
-        return failed(f"org-wide default too open for sharing rules: {', '.join(too_open)}", evidence)
-    return passed(f"{', '.join(objects)}: Private or Public Read Only", evidence)
+    models = sharing_models(_org(ctx), objects)
+    evidence = [f"{o}: internal {models.get(o, {}).get('InternalSharingModel')}, "
+                f"external {models.get(o, {}).get('ExternalSharingModel')}" for o in objects]
+    problems = [f"{o} internal {models.get(o, {}).get('InternalSharingModel')}" for o in objects
+                if models.get(o, {}).get("InternalSharingModel") not in OPENABLE]
+    problems += [f"{o} external {models.get(o, {}).get('ExternalSharingModel')}" for o in objects
+                 if models.get(o, {}).get("ExternalSharingModel") != "Private"]
+    if problems:
+        return failed(f"org-wide default too open for partner sharing rules: {', '.join(problems)}", evidence)
+    return passed(f"{', '.join(objects)}: internal Private or Public Read Only, external Private", evidence)

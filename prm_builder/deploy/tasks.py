@@ -55,9 +55,15 @@ class BuildSpecs(BaseTask):
     }
 
     def _run_task(self) -> None:
+        # Run with an org (a flow's --org), the build is for that org: `named_user:` approvers
+        # get their usernames there (org.named_users by CumulusCI alias; `$deploying_user`
+        # is the org's own user, e.g. a scratch org's admin).
+        org = getattr(self, "org_config", None)
         try:
             result = api.build(_specs(self), Path(self.options.get("out") or api.DEFAULT_OUT),
-                               Path(self.options.get("mdapi_out") or api.DEFAULT_MDAPI))
+                               Path(self.options.get("mdapi_out") or api.DEFAULT_MDAPI),
+                               org_alias=getattr(org, "name", None) if org else None,
+                               deploying_user=getattr(org, "username", None) if org else None)
         except PrmUserError as exc:
             raise _user_error(exc) from None
         self.logger.info(f"{len(result.compiled.components)} components built from {_specs(self)}")
@@ -210,6 +216,8 @@ class ActivateFlows(BaseSalesforceApiTask):
             self.return_values = {"activated": activate(self.tooling, names, self.logger.info)}
         except LookupError as exc:
             raise CumulusCIFailure(str(exc)) from None
+
+
 class PartnersApply(BaseSalesforceTask):
     """`prm partners apply` as a CumulusCI task: the ci_prm flow seeds a scratch org with the
     roster's partners, so the scenarios and live checks have partner accounts and users."""
@@ -261,3 +269,29 @@ class ScheduleTierReview(BaseSalesforceTask):
                                  logger=self.logger)
         task()
         self.logger.info("the partner tier review runs daily at 03:00 (job 'PRM Partner Tier Review')")
+
+
+class SeedGroupMembers(BaseSalesforceTask):
+    """Adds the org's user (the flow's --org user, e.g. a scratch org's admin) to every public
+    group the specs' `groups` section generates, so approvals and queues routed to them reach
+    someone in a fresh org. Production members are maintained by the channel team instead."""
+
+    task_options = {**SPECS_OPTION}
+
+    def _run_task(self) -> None:
+        from simple_salesforce import Salesforce
+
+        from prm_builder.deploy.seed import seed_group_members
+
+        result = api.validate(_specs(self))
+        if not result.ok or result.spec is None:
+            raise _user_error(PrmUserError("the specs have errors", result.diagnostics))
+        groups = [g.name for g in result.spec.groups]
+        sf = Salesforce(instance_url=self.org_config.instance_url, session_id=self.org_config.access_token,
+                        version=self.project_config.project__package__api_version)
+        try:
+            added = seed_group_members(sf, groups, self.org_config.user_id)
+        except ValueError as exc:
+            raise CumulusCIFailure(str(exc)) from None
+        self.logger.info(f"added {self.org_config.username} to {len(added)} group(s): {', '.join(added) or 'none'}")
+        self.return_values = {"added": added}

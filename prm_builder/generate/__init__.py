@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from prm_builder.errors import Diagnostic, PrmInternalError
-from prm_builder.generate import (account, approval_guards, attribution, content, deal_registration,
+from prm_builder.generate import (account, approval_guards, attribution, content, deal_registration, groups,
                                    lead_distribution, mdf, mdf_approvals, mdf_standard, performance,
-                                   performance_access, performance_apex, performance_reports, roster_keys,
-                                   tier_lifecycle, tiers)
+                                   performance_access, performance_apex, performance_reports, personas,
+                                   roster_keys, standard_defaults, tier_groups, tier_lifecycle, tiers)
 from prm_builder.generate.approvals import ApprovalLock, apply_versions, check_process_count
 from prm_builder.generate.component import Component
 from prm_builder.generate.formula_blanks import check_blank_handling
@@ -28,12 +28,13 @@ from prm_builder.model.root import ProgramSpec
 
 Generator = Callable[[ProgramSpec], Iterable[Component]]
 
-GENERATORS: list[Generator] = [tiers.generate, account.generate, deal_registration.generate,
+GENERATORS: list[Generator] = [tiers.generate, tier_groups.generate, groups.generate, account.generate, deal_registration.generate,
                                lead_distribution.generate, mdf.generate, mdf_standard.generate,
                                mdf_approvals.generate, approval_guards.generate, content.generate,
                                performance.generate, performance_apex.generate,
                                performance_reports.generate, performance_access.generate,
-                               roster_keys.generate, tier_lifecycle.generate, attribution.generate]
+                               roster_keys.generate, tier_lifecycle.generate, attribution.generate,
+                               standard_defaults.generate]
 
 
 @dataclass
@@ -74,6 +75,8 @@ def generate(spec: ProgramSpec, lock: ApprovalLock | None = None) -> Generated:
                     raise PrmInternalError(f"two generators produced {component.key}")
                 component = merged_queue
             components[component.key] = component
+    for component in personas.generate(spec, list(components.values())):
+        components[component.key] = component
     for c in components.values():
         if c.type == "Queue" and "name" not in c.body:
             raise PrmInternalError(f"queue {c.full_name} was extended to another object but is not generated; "

@@ -28,13 +28,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from prm_builder.errors import Diagnostic, Severity, SourceRef
+from prm_builder.errors import Diagnostic, PrmInternalError, Severity, SourceRef
 from prm_builder.generate.component import Component
 from prm_builder.generate.fields import formula_number
 from prm_builder.generate.workflow import field_update
-from prm_builder.model.approval import OPERATIONS, ApprovalRoute, ApprovalRouting, ApprovalStepSpec, CriterionSpec
+from prm_builder.model.approval import (OPERATIONS, ApprovalRoute, ApprovalRouting, ApprovalStepSpec, ApproverSpec,
+                                        CriterionSpec)
+
+#: key of a `named_user:` approver -> its username in the org built for
+NamedUsers = Callable[[str], "str | None"] | None
 
 LOCK_FILE = "prm.lock.json"
 LOCK_FORMAT = 1
@@ -107,8 +111,9 @@ def status_update_names(target: ApprovalTarget) -> dict[str, str]:
 
 
 def approval_components(target: ApprovalTarget, routing: ApprovalRouting, *,
-                        source: SourceRef | None) -> Iterator[Component]:
-    """Every component the routing needs on `target.object` (processes under base names)."""
+                        source: SourceRef | None, named_users: NamedUsers = None) -> Iterator[Component]:
+    """Every component the routing needs on `target.object` (processes under base names).
+    `named_users(key)` gives the username of a `named_user:` approver in the org built for."""
     obj = target.object
     updates = status_update_names(target)
     for phase, name in updates.items():
@@ -122,7 +127,7 @@ def approval_components(target: ApprovalTarget, routing: ApprovalRouting, *,
             for approver in step.approvers:
                 if approver.group:
                     groups.setdefault(approver.group, approver.ref())
-        yield process_component(target, routing, route)
+        yield process_component(target, routing, route, named_users)
     for group, ref in sorted(groups.items()):
         yield Component(
             "Queue", group_queue_name(group),
@@ -133,14 +138,15 @@ def approval_components(target: ApprovalTarget, routing: ApprovalRouting, *,
             source=ref, references=(f"Group:{group}",))
 
 
-def process_component(target: ApprovalTarget, routing: ApprovalRouting, route: ApprovalRoute) -> Component:
+def process_component(target: ApprovalTarget, routing: ApprovalRouting, route: ApprovalRoute,
+                      named_users: NamedUsers = None) -> Component:
     obj = target.object
     updates = status_update_names(target)
     tiers = [target.tier_names.get(t, t) for t in route.tiers]
     entry = [_item(obj, target.status_field, "equals", target.statuses.submitted),
              _item(obj, target.tier_field, "equals", ",".join(tiers))]
     entry += [_criterion(obj, c) for c in route.criteria]
-    steps = [_step(target, route, i, step) for i, step in enumerate(route.steps)]
+    steps = [_step(target, route, i, step, named_users) for i, step in enumerate(route.steps)]
     body: dict[str, Any] = {
         "fullName": route.name,
         "active": True,
@@ -160,6 +166,7 @@ def process_component(target: ApprovalTarget, routing: ApprovalRouting, route: A
         "finalRejectionRecordLock": False,
         "initialSubmissionActions": _actions(list(target.submission_actions)),
         "label": route.display_label[:40],
+        "nextAutomatedApprover": next_automated_approver(route),
         "recallActions": _actions([("FieldUpdate", updates["recalled"]), *target.recall_actions]),
         "recordEditability": "AdminOrCurrentApprover" if routing.approver_can_edit else "AdminOnly",
         "showApprovalHistory": True,
@@ -168,10 +175,11 @@ def process_component(target: ApprovalTarget, routing: ApprovalRouting, route: A
                      purpose=f"Routes {target.feature} requests of tiers {', '.join(route.tiers)} "
                              f"through {len(steps)} step(s).",
                      source=route.ref(), references=tuple(sorted(body_references(obj, body))),
-                     reference_sources=_approver_sources(route))
+                     reference_sources=_approver_sources(obj, route))
 
 
-def _step(target: ApprovalTarget, route: ApprovalRoute, index: int, step: ApprovalStepSpec) -> dict[str, Any]:
+def _step(target: ApprovalTarget, route: ApprovalRoute, index: int, step: ApprovalStepSpec,
+          named_users: NamedUsers) -> dict[str, Any]:
     obj = target.object
     threshold = route.auto_approve_below if index == 0 else step.min_amount
     if index == 0 and threshold is None:
@@ -180,12 +188,12 @@ def _step(target: ApprovalTarget, route: ApprovalRoute, index: int, step: Approv
     if threshold is not None and target.amount_field:
         criteria.append(_item(obj, target.amount_field, "greaterOrEqual", formula_number(threshold)))
     criteria += [_criterion(obj, c) for c in step.criteria]
-    approvers = []
+    approvers: list[dict[str, Any]] = []
     for a in step.approvers:
-        if a.user:
-            approvers.append({"name": a.user, "type": "user"})
-        else:
-            approvers.append({"name": a.queue or group_queue_name(a.group or ""), "type": "queue"})
+        entry = approver_entry(target, a, named_users)
+        # Two named users may be one person in some org (a scratch org's admin): name them once.
+        if entry not in approvers:
+            approvers.append(entry)
     return {
         "allowDelegate": False,
         "assignedApprover": {"approver": approvers,
@@ -204,6 +212,33 @@ def _step(target: ApprovalTarget, route: ApprovalRoute, index: int, step: Approv
     }
 
 
+def approver_entry(target: ApprovalTarget, a: ApproverSpec, named_users: NamedUsers) -> dict[str, Any]:
+    """One Approver element. Types (Metadata API, ApprovalProcess > Approver.type): `user`
+    (a username), `queue`, `relatedUserField` (a User lookup on the record) and
+    `userHierarchyField` (no name: the process's nextAutomatedApprover says whose manager)."""
+    if a.related_user:
+        return {"name": a.related_user, "type": "relatedUserField"}
+    if a.manager:
+        return {"name": None, "type": "userHierarchyField"}
+    if a.named_user:
+        username = named_users(a.named_user) if named_users else None
+        if username is None:
+            raise PrmInternalError(f"named user '{a.named_user}' has no username (validation lets none through)")
+        return {"name": username, "type": "user"}
+    if a.user:
+        return {"name": a.user, "type": "user"}
+    return {"name": a.queue or group_queue_name(a.group or ""), "type": "queue"}
+
+
+def next_automated_approver(route: ApprovalRoute) -> dict[str, Any] | None:
+    """Whose manager `manager:` approvers are: the submitter's, or the record owner's
+    (useApproverFieldOfRecordOwner), through the standard User.Manager hierarchy field."""
+    kinds = {a.manager for s in route.steps for a in s.approvers if a.manager}
+    if not kinds:
+        return None
+    return {"useApproverFieldOfRecordOwner": "owner" in kinds, "userHierarchyField": "Manager"}
+
+
 def _item(obj: str, field_name: str, operation: str, value: str) -> dict[str, str]:
     return {"field": f"{obj}.{field_name}", "operation": operation, "value": value}
 
@@ -217,13 +252,16 @@ def _actions(actions: Sequence[tuple[str, str]]) -> dict[str, list] | None:
     return {"action": [{"name": name, "type": kind} for kind, name in actions]} if actions else None
 
 
-def _approver_sources(route: ApprovalRoute) -> dict[str, SourceRef | None]:
+def _approver_sources(obj: str, route: ApprovalRoute) -> dict[str, SourceRef | None]:
     out: dict[str, SourceRef | None] = {}
     for step in route.steps:
         for a in step.approvers:
-            key = {"queue": "Queue", "user": "User", "group": "Queue"}[a.kind]
-            name = a.name if a.kind != "group" else group_queue_name(a.name)
-            out.setdefault(f"{key}:{name}", a.ref(a.kind))
+            if a.kind in ("queue", "user", "group"):
+                key = {"queue": "Queue", "user": "User", "group": "Queue"}[a.kind]
+                name = a.name if a.kind != "group" else group_queue_name(a.name)
+                out.setdefault(f"{key}:{name}", a.ref(a.kind))
+            elif a.kind == "related_user":
+                out.setdefault(f"CustomField:{obj}.{a.name}", a.ref(a.kind))
     return out
 
 
@@ -256,7 +294,10 @@ def body_references(obj: str, body: dict[str, Any]) -> set[str]:
         actions(step.get("approvalActions"))
         actions(step.get("rejectionActions"))
         for approver in step["assignedApprover"]["approver"]:
-            refs.add(f"{'Queue' if approver['type'] == 'queue' else 'User'}:{approver['name']}")
+            if approver["type"] == "relatedUserField":
+                refs.add(f"CustomField:{obj}.{approver['name']}")
+            elif approver["type"] in ("queue", "user"):
+                refs.add(f"{'Queue' if approver['type'] == 'queue' else 'User'}:{approver['name']}")
     return refs
 
 

@@ -13,6 +13,7 @@ from typing import Iterator
 
 from metadata_templates import render
 from prm_builder import API_VERSION
+from prm_builder.generate.apex import apex_literal
 from prm_builder.generate.component import Component
 from prm_builder.model.attribution import Attribution
 from prm_builder.model.root import ProgramSpec
@@ -20,15 +21,6 @@ from prm_builder.model.root import ProgramSpec
 CLASS = "PartnerAttribution"
 TRIGGERS = {"PartnerAttributionLead": "Lead", "PartnerAttributionOpportunity": "Opportunity",
             "PartnerAttributionKey": "Partner_Attribution__c", "CommissionAdjustmentNet": "Commission_Adjustment__c"}
-
-
-def apex_literal(value: str | None) -> str:
-    """An Apex string literal (or null)."""
-    if value is None:
-        return "null"
-    escaped = (value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r")
-               .replace("\t", "\\t"))
-    return f"'{escaped}'"
 
 
 def _number(value: float | None) -> str:

@@ -16,7 +16,7 @@ from prm_builder.generate import field_types as ft
 from prm_builder.generate import fields as f
 from prm_builder.generate.component import Component
 from prm_builder.generate.objects import custom_object, org_wide_defaults, text_name
-from prm_builder.generate.permissions import ObjectAccess, permission_set, tab
+from prm_builder.generate.permissions import tab
 from prm_builder.generate.sharing import criteria_rule, tier_sees
 from prm_builder.model.content import ContentCategory, ContentSpec
 from prm_builder.model.root import ProgramSpec
@@ -38,14 +38,6 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
     fields = list(_fields(spec, content))
     yield from fields
     yield tab(ASSET, "Custom13: Box", content.ref(), "Navigation to co-marketing content.")
-    yield permission_set(
-        "PRM_Partner_Content", "PRM Partner Content", "Partner users: read the co-marketing content their tier may see.",
-        objects={ASSET: ObjectAccess()}, fields=fields, editable=set(), tabs=(ASSET,), source=content.ref(),
-        purpose="Gives partner users read access to co-marketing assets (sharing decides which records).")
-    yield permission_set(
-        "PRM_Content_Manager", "PRM Content Manager", "Channel marketing: publish and retire co-marketing content.",
-        objects={ASSET: ObjectAccess(create=True, edit=True, delete=True)}, fields=fields, editable=None,
-        tabs=(ASSET,), source=content.ref(), purpose="Lets the internal team maintain co-marketing assets.")
     for tier in spec.tiers_by_rank():
         if not tier.features.co_marketing:
             continue

@@ -152,7 +152,8 @@ def approval_target(spec: ProgramSpec, dr: DealRegistration) -> ApprovalTarget:
 
 
 def _approvals(spec: ProgramSpec, dr: DealRegistration) -> Iterator[Component]:
-    yield from approval_components(approval_target(spec, dr), dr.approval, source=dr.ref("approval"))
+    yield from approval_components(approval_target(spec, dr), dr.approval, source=dr.ref("approval"),
+                                   named_users=spec.org.named_username)
     days = dr.protection_days()
     if days is not None:  # converted on approval: nothing to protect, no expiry date
         yield field_update("Lead", SET_EXPIRY, field=dr.fields.expires_on.api_name,

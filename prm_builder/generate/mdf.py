@@ -16,7 +16,7 @@ from prm_builder.generate import fields as f
 from prm_builder.generate.component import Component
 from prm_builder.generate.objects import (CONTROLLED_BY_PARENT, auto_number_name, custom_object,
                                           org_wide_defaults, text_name, validation_rule)
-from prm_builder.generate.permissions import ObjectAccess, permission_set, tab
+from prm_builder.generate.permissions import tab
 from prm_builder.generate.sharing import criteria_rule
 from prm_builder.model.mdf import MdfSpec
 from prm_builder.model.root import ProgramSpec
@@ -58,26 +58,10 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
 
 
 def _access(mdf: MdfSpec, parts: list[Component]) -> Iterator[Component]:
-    """Tabs and permission sets: partners read budgets and write their requests and claims
-    (status only up to Submitted: generate/approval_guards.py); the MDF team
-    manages everything."""
+    """Tabs; who may read and edit what is the persona model's (model/personas.py), the
+    permission sets come from generate/personas.py."""
     for obj in (BUDGET, REQUEST, CLAIM):
         yield tab(obj, "Custom17: Sack", mdf.ref(), f"Navigation to {obj} for partners and the MDF team.")
-    fields = [c for c in parts if c.type == "CustomField"]
-    partner_edits = {f"{REQUEST}.Activity_Description__c", f"{REQUEST}.Status__c",
-                     f"{CLAIM}.Proof_of_Performance__c", f"{CLAIM}.Status__c"}
-    yield permission_set(
-        "PRM_Partner_MDF", "PRM Partner MDF", "Partner users: read their budgets, request and claim funds.",
-        objects={BUDGET: ObjectAccess(), REQUEST: ObjectAccess(create=True, edit=True),
-                 CLAIM: ObjectAccess(create=True, edit=True)},
-        fields=fields, editable=partner_edits, tabs=(BUDGET, REQUEST, CLAIM), source=mdf.ref(),
-        purpose="Gives partner users access to MDF (assign it to partner users of MDF tiers).")
-    yield permission_set(
-        "PRM_MDF_Manager", "PRM MDF Manager", "Channel marketing: set up budgets, decide requests and claims.",
-        objects={BUDGET: ObjectAccess(create=True, edit=True, delete=True),
-                 REQUEST: ObjectAccess(create=True, edit=True), CLAIM: ObjectAccess(create=True, edit=True)},
-        fields=fields, editable=None, tabs=(BUDGET, REQUEST, CLAIM), source=mdf.ref(),
-        purpose="Gives the internal MDF team full use of the MDF objects.")
 
 
 def _field(obj: str, name: str, label: str, body: dict, description: str, mdf: MdfSpec,

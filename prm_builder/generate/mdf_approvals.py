@@ -75,7 +75,7 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
     shared = generated_queues(spec)
     for target, routing, key in targets(spec):
         assert spec.mdf is not None  # targets() is empty without the section
-        yield from approval_components(target, routing, source=spec.mdf.ref(key))
+        yield from approval_components(target, routing, source=spec.mdf.ref(key), named_users=spec.org.named_username)
         # A queue approving MDF records must also serve their object; a generated queue is
         # extended here (queues that live in the org must already serve it).
         named = {a.queue for r in routing.routes for s in r.steps for a in s.approvers if a.queue}

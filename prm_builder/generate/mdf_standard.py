@@ -17,7 +17,6 @@ from prm_builder.generate import fields as f
 from prm_builder.generate.component import Component
 from prm_builder.generate.mdf import eligible_condition, mdf_tiers, tier_case
 from prm_builder.generate.objects import validation_rule
-from prm_builder.generate.permissions import ObjectAccess, permission_set
 from prm_builder.model.mdf import MdfSpec
 from prm_builder.model.root import ProgramSpec
 
@@ -42,19 +41,6 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
         return
     parts = [*_allocation(spec, mdf), *_request(spec, mdf), *_claim(spec, mdf)]
     yield from parts
-    fields = [c for c in parts if c.type == "CustomField"]
-    yield permission_set(
-        "PRM_Partner_MDF", "PRM Partner MDF", "Partner users: read allocations, request and claim funds.",
-        objects={ALLOCATION: ObjectAccess(), REQUEST: ObjectAccess(create=True, edit=True),
-                 CLAIM: ObjectAccess(create=True, edit=True)},
-        fields=fields, editable={f"{CLAIM}.Proof_of_Performance__c"}, source=mdf.ref("model"),
-        purpose="Gives partner users the fields prm adds to the standard MDF objects.")
-    yield permission_set(
-        "PRM_MDF_Manager", "PRM MDF Manager", "Channel marketing: allocate funds, decide requests and claims.",
-        objects={ALLOCATION: ObjectAccess(create=True, edit=True), REQUEST: ObjectAccess(create=True, edit=True),
-                 CLAIM: ObjectAccess(create=True, edit=True)},
-        fields=fields, editable=None, source=mdf.ref("model"),
-        purpose="Gives the internal MDF team the fields prm adds to the standard MDF objects.")
 
 
 def _field(obj: str, name: str, label: str, body: dict, description: str, mdf: MdfSpec,

@@ -1,11 +1,7 @@
-"""Permission sets and tabs: what makes generated objects usable by partner users and the
-internal team. Without them a deployed custom object is invisible to everyone but
-administrators (no object permissions, no field-level security).
-
-Field permissions skip required and master-detail fields (the platform grants those with
-the object and rejects explicit permissions for them) and never make a computed field
-(formula, roll-up, auto number) editable.
-"""
+"""Tabs: navigation to the generated custom objects. Who may use them is the persona
+model's (model/personas.py); the persona permission sets come from generate/personas.py.
+`permission_set` builds the few that are no persona's (the QBR integration user's, the
+partner scorecard's: generate/performance_access.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +10,12 @@ from typing import Iterable
 
 from prm_builder.errors import SourceRef
 from prm_builder.generate.component import Component
+
+
+def tab(obj: str, motif: str, source: SourceRef | None, purpose: str) -> Component:
+    return Component("CustomTab", obj, {"fullName": obj, "customObject": True, "motif": motif},
+                     purpose=purpose, source=source, references=(f"CustomObject:{obj}",))
+
 
 COMPUTED = {"Summary", "AutoNumber"}
 
@@ -28,11 +30,6 @@ class ObjectAccess:
 
 def is_custom(obj: str) -> bool:
     return obj.endswith("__c")
-
-
-def tab(obj: str, motif: str, source: SourceRef | None, purpose: str) -> Component:
-    return Component("CustomTab", obj, {"fullName": obj, "customObject": True, "motif": motif},
-                     purpose=purpose, source=source, references=(f"CustomObject:{obj}",))
 
 
 def permission_set(name: str, label: str, description: str, *, objects: dict[str, ObjectAccess],

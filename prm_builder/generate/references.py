@@ -126,6 +126,7 @@ def check_references(spec: ProgramSpec, components: Iterable[Component],
     org = spec.org
     declared = ({f"CustomField:{x}" for x in org.fields} | {f"Queue:{x}" for x in org.queues}
                 | {f"Group:{x}" for x in org.groups} | {f"User:{x}" for x in org.users}
+                | {f"User:{org.named_username(k)}" for k in org.named_users}
                 | {f"Role:{x}" for x in org.roles} | {f"EmailTemplate:{x}" for x in org.email_templates})
     report_types = _report_type_columns(components)
     generated |= {f"ReportTypeColumn:{name}:{col}" for name, cols in report_types.items() for col in cols}

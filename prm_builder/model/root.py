@@ -12,6 +12,7 @@ from prm_builder.model.base import SpecNode
 from prm_builder.model.content import ContentSpec
 from prm_builder.model.deal_registration import DealRegistration
 from prm_builder.model.decisions import OpenDecision
+from prm_builder.model.groups import ProgramGroup
 from prm_builder.model.lead_distribution import LeadDistribution
 from prm_builder.model.mdf import MdfSpec
 from prm_builder.model.org import OrgInventory
@@ -34,6 +35,8 @@ class ProgramSpec(SpecNode):
     """Questions the requirements review has not settled yet."""
     org: OrgInventory = OrgInventory()
     """Things the metadata refers to that already live in the org."""
+    groups: list[ProgramGroup] = []
+    """Public groups the program owns (generated, so they exist in every org; members are data)."""
     mdf: MdfSpec | None = None
     """Market development funds: budgets, requests, claims (off when absent)."""
     content: ContentSpec | None = None

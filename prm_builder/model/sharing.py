@@ -12,6 +12,9 @@ from typing import Literal
 from prm_builder.model.base import SpecNode
 
 Access = Literal["Private", "Read"]
+#: Standard objects whose defaults the spec may manage: partner isolation needs their
+#: external default Private (MDF records and Contacts follow Account).
+STANDARD_OBJECTS = ("Account", "Case", "Lead", "Opportunity")
 
 
 class ObjectDefaults(SpecNode):
@@ -33,4 +36,6 @@ class SharingSpec(SpecNode):
     org_wide_defaults: dict[str, ObjectDefaults] = {}
     """Overrides of the defaults prm sets, by object API name (e.g. Co_Marketing_Asset__c:
     {internal: Read, external: Private}). Objects that are details of another are controlled
-    by their parent and cannot be listed."""
+    by their parent and cannot be listed. Lead, Account, Opportunity and Case may be listed
+    too: prm then deploys their defaults (partner isolation needs external Private); unlisted,
+    `prm check --org` verifies their external defaults (L07)."""

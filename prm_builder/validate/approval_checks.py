@@ -47,6 +47,12 @@ APPROVAL_CODES: list[CodeDoc] = [
     CodeDoc("PRM-V109", "approver-unknown", "validate", "An approver queue, group or user is neither generated "
             "by prm nor listed in the `org` section. Fix the name or declare it under org.queues / "
             "org.groups / org.users."),
+    CodeDoc("PRM-V301", "approver-named-user-unknown", "validate", "A `named_user:` approver names a key that "
+            "org.named_users does not define, or defines without a `default` username. Add the key with a "
+            "username per org alias (and `default`)."),
+    CodeDoc("PRM-V302", "approver-managers-mixed", "validate", "One route has `manager: submitter` and "
+            "`manager: owner` approvers: an approval process has one nextAutomatedApprover, so all manager "
+            "approvers of a route are the submitter's manager or all the owner's."),
     CodeDoc("PRM-V110", "approval-api-names", "validate", "Route and step names are developer names: letter "
             "first; letters, digits, single underscores; a route name at most 36 characters (versions add "
             "'_vN' within the 40-character limit)."),
@@ -75,6 +81,8 @@ class RoutingContext:
     known_groups: frozenset[str]
     known_users: frozenset[str]
     amount_field: str | None
+    named_users: dict[str, dict[str, str]] | None = None
+    """org.named_users: key -> org alias -> username (None: no named users declared)."""
 
 
 def check_routing(routing: ApprovalRouting, ctx: RoutingContext) -> Iterator[Diagnostic]:
@@ -179,6 +187,7 @@ def _route(route: ApprovalRoute, ctx: RoutingContext) -> Iterator[Diagnostic]:
                             c.ref(), "fix or remove the criterion")
         for k, approver in enumerate(step.approvers):
             yield from _approver(approver, ctx, step.ref("approvers", k))
+    yield from _managers(route)
 
 
 def _never_holds(c: CriterionSpec, ctx: RoutingContext, floor: float | None,
@@ -214,8 +223,30 @@ def _criteria(criteria: list[CriterionSpec], ctx: RoutingContext) -> Iterator[Di
                         f"use {ctx.amount_field or 'the deal amount field'}")
 
 
+def _managers(route: ApprovalRoute) -> Iterator[Diagnostic]:
+    seen: dict[str, SourceRef | None] = {}
+    for step in route.steps:
+        for a in step.approvers:
+            if a.manager and a.manager not in seen:
+                seen[a.manager] = a.ref("manager")
+    if len(seen) > 1:
+        yield error("PRM-V302", f"route '{route.name}' routes to the submitter's manager and to the owner's "
+                    "manager; one approval process has one manager hierarchy", seen.get("owner"),
+                    "use the same `manager:` value in every step of the route", [seen.get("submitter")])
+
+
 def _approver(approver: ApproverSpec, ctx: RoutingContext, ref: SourceRef | None) -> Iterator[Diagnostic]:
     kind, name = approver.kind, approver.name
+    if kind == "named_user":
+        per_org = (ctx.named_users or {}).get(name)
+        if per_org is None or "default" not in per_org:
+            what = "is not a key of org.named_users" if per_org is None else "has no `default` username"
+            yield error("PRM-V301", f"named approver '{name}' {what}", approver.ref(kind) or ref,
+                        f"add org.named_users.{name} with `default:` (the production username) and one "
+                        "username per org alias that differs")
+        return
+    if kind in ("related_user", "manager"):
+        return  # the field is checked with every other reference (PRM-V030)
     known = {"queue": ctx.known_queues, "group": ctx.known_groups, "user": ctx.known_users}[kind]
     if name not in known:
         section = {"queue": "queues", "group": "groups", "user": "users"}[kind]

@@ -42,8 +42,9 @@ def deal_registration_approvals(ctx: ValidationContext) -> Iterator[Diagnostic]:
     routing_ctx = RoutingContext(
         object="Lead", feature_flag="deal_registration", tiers=ctx.spec.tiers,
         known_queues=frozenset([q.name for q in dr.queues] + list(org.queues)),
-        known_groups=frozenset([t.group_name for t in ctx.spec.tiers] + list(org.groups)),
-        known_users=frozenset(org.users), amount_field=dr.fields.amount.api_name)
+        known_groups=frozenset([t.group_name for t in ctx.spec.tiers] + list(org.groups)
+                               + [g.name for g in ctx.spec.groups]),
+        known_users=frozenset(org.users), amount_field=dr.fields.amount.api_name, named_users=org.named_users)
     yield from check_routing(dr.approval, routing_ctx)
 
 

@@ -96,12 +96,13 @@ def mdf_approval_routing(ctx: ValidationContext) -> Iterator[Diagnostic]:
     from prm_builder.validate.approval_checks import RoutingContext, check_routing
 
     org = ctx.spec.org
-    groups = frozenset(org.groups) | {t.group_name for t in ctx.spec.tiers}
+    groups = frozenset(org.groups) | {t.group_name for t in ctx.spec.tiers} | {g.name for g in ctx.spec.groups}
     for target, routing, key in targets(ctx.spec):
         yield from check_routing(routing, RoutingContext(
             object=target.object, feature_flag="mdf", tiers=ctx.spec.tiers,
             known_queues=frozenset(org.queues) | generated_queues(ctx.spec),
-            known_groups=frozenset(groups), known_users=frozenset(org.users), amount_field=target.amount_field))
+            known_groups=frozenset(groups), known_users=frozenset(org.users), amount_field=target.amount_field,
+            named_users=org.named_users))
         if key == "claim_approval":
             for route in routing.routes:
                 if route.auto_approve_below is not None:

@@ -153,14 +153,15 @@ def job_names(ctx: ValidationContext) -> Iterator[Diagnostic]:
                     hs.ref("schedule_cron"), "use e.g. '0 0 2 * * ?' (daily at 02:00)")
 
 
-@rule("PRM-V607", "report-folder-audience", needs={"performance", "org", "tiers"})
+@rule("PRM-V607", "report-folder-audience", needs={"performance", "org", "tiers", "groups"})
 def folder_audience(ctx: ValidationContext) -> Iterator[Diagnostic]:
-    """Report folders are shared with public groups and roles: each must be a tier group prm
-    generates or be listed under org.groups / org.roles, and folder names are developer names."""
+    """Report folders are shared with public groups and roles: each must be a group prm
+    generates (a tier group or one of the `groups` section) or be listed under org.groups /
+    org.roles, and folder names are developer names."""
     perf = ctx.spec.performance
     if perf is None or not perf.reports.enabled:
         return
-    groups = set(ctx.spec.org.groups) | {t.group_name for t in ctx.spec.tiers}
+    groups = set(ctx.spec.org.groups) | {t.group_name for t in ctx.spec.tiers} | {g.name for g in ctx.spec.groups}
     roles = set(ctx.spec.org.roles)
     seen: dict[str, object] = {}
     for audience, folder in perf.reports.folders.items():
@@ -175,7 +176,7 @@ def folder_audience(ctx: ValidationContext) -> Iterator[Diagnostic]:
         for i, g in enumerate(folder.groups):
             if g not in groups:
                 yield error("PRM-V607", f"report folder '{folder.name}' is shared with unknown group '{g}'",
-                            folder.ref("groups", i), f"list '{g}' under org.groups, or use a tier group")
+                            folder.ref("groups", i), f"add '{g}' to the groups section, list it under org.groups, or use a tier group")
         for i, r in enumerate(folder.roles):
             if r not in roles:
                 yield error("PRM-V607", f"report folder '{folder.name}' is shared with unknown role '{r}'",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from prm_builder.errors import Diagnostic
+from prm_builder.model.sharing import STANDARD_OBJECTS
 from prm_builder.validate.registry import ValidationContext, error, rule
 
 #: Objects prm creates whose default is their own (details are controlled by their parent).
@@ -22,10 +23,11 @@ def objects_with_own_default(ctx: ValidationContext) -> set[str]:
 
 @rule("PRM-V220", "sharing-owd-object", needs={"sharing", "mdf", "content"})
 def sharing_owd_object(ctx: ValidationContext) -> Iterator[Diagnostic]:
-    """org_wide_defaults may only name objects prm creates with their own default. Detail
+    """org_wide_defaults may only name objects prm creates with their own default, or the
+    standard objects partner isolation depends on (Lead, Account, Opportunity, Case). Detail
     objects (MDF requests and claims, and budgets with budget_access: account) are
     controlled by their parent; other objects' defaults are set in Setup, not by prm."""
-    own = objects_with_own_default(ctx)
+    own = objects_with_own_default(ctx) | set(STANDARD_OBJECTS)
     for obj in ctx.spec.sharing.org_wide_defaults:
         if obj in own:
             continue
@@ -47,3 +49,27 @@ def sharing_owd_external(ctx: ValidationContext) -> Iterator[Diagnostic]:
             yield error("PRM-V221", f"{obj}: external default Read is wider than internal Private",
                         ctx.spec.sharing.ref("org_wide_defaults", obj, "external"),
                         "make external Private, or internal Read")
+
+
+#: objects whose default may not be more open than Account's (they hang off accounts)
+ACCOUNT_CHILDREN = ("Opportunity", "Case")
+_WIDTH = {"Private": 0, "Read": 1}
+
+
+@rule("PRM-V300", "sharing-owd-wider-than-account", needs={"sharing"})
+def sharing_owd_wider_than_account(ctx: ValidationContext) -> Iterator[Diagnostic]:
+    """Opportunity and Case defaults cannot be more open than Account's: Setup's Sharing
+    Settings forces them down with Account (Salesforce Help, "Organization-Wide Sharing
+    Defaults": access to Opportunity/Case records depends on access to their account)."""
+    owd = ctx.spec.sharing.org_wide_defaults
+    account = owd.get("Account")
+    if account is None:
+        return
+    for obj in ACCOUNT_CHILDREN:
+        child = owd.get(obj)
+        for side in ("internal", "external"):
+            if child is not None and _WIDTH[getattr(child, side)] > _WIDTH[getattr(account, side)]:
+                yield error("PRM-V300", f"{obj}: {side} default {getattr(child, side)} is wider than "
+                            f"Account's {getattr(account, side)}",
+                            ctx.spec.sharing.ref("org_wide_defaults", obj, side),
+                            f"make {obj} {side} {getattr(account, side)}, or open Account's {side} default")

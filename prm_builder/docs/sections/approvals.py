@@ -26,7 +26,9 @@ NOT_MET = {"ApproveRecord": "approve the record", "RejectRecord": "reject the re
 
 def approvers_text(step: dict[str, Any]) -> str:
     assigned = step.get("assignedApprover") or {}
-    names = [f"{a.get('type', '')} {a.get('name', '')}".strip() for a in _list(assigned.get("approver"))]
+    kinds = {"relatedUserField": "user in field", "userHierarchyField": "manager (hierarchy)"}
+    names = [f"{kinds.get(a.get('type', ''), a.get('type', ''))} {a.get('name') or ''}".strip()
+             for a in _list(assigned.get("approver"))]
     text = join(names, "the submitter's manager")
     if len(names) > 1 and assigned.get("whenMultipleApprovers"):
         text += f" ({'all must approve' if assigned['whenMultipleApprovers'] == 'Unanimous' else 'first response decides'})"

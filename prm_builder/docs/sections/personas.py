@@ -1,0 +1,36 @@
+"""Who may do what: the persona access matrix (docs/access_matrix.py) as tables."""
+
+from __future__ import annotations
+
+from prm_builder.docs.access_matrix import build_matrix
+from prm_builder.docs.content import Heading, Para, Section, Table
+from prm_builder.docs.context import DocContext, slug
+
+ID = "personas"
+TITLE = "Persona access matrix"
+_CELL = {"edit": "edit", "read": "read", "none": "—"}
+
+
+def build(ctx: DocContext) -> Section | None:
+    m = build_matrix(ctx.spec, ctx.components)
+    if not m.personas:
+        return None
+    section = Section(ID, TITLE, "Each persona's permission set, object and field access, record visibility "
+                                 "and actions, as generated.")
+    section.add(Table(("persona", "permission set", "licence", "record visibility", "may"), tuple(
+        (p.label.removeprefix("PRM "), p.permission_set, "Partner Community" if p.external else "Salesforce",
+         p.visibility, ", ".join(a.replace("_", " ") for a in p.actions)) for p in m.personas)))
+    section.add(Heading("Objects", slug(ID, "objects")))
+    section.add(Para("C create, R read, E edit, D delete, V view all, M modify all. The default column is "
+                     "what records a persona sees beyond its own and what sharing opens: internal default "
+                     "for employees, external default for partner users."))
+    section.add(Table(("object", "default internal / external", *(p.label.removeprefix("PRM ") for p in m.personas)),
+                      tuple((obj, " / ".join(m.defaults[obj]), *(row[p.key] or "—" for p in m.personas))
+                            for obj, row in m.objects.items())))
+    section.add(Heading("Fields", slug(ID, "fields")))
+    section.add(Para("Formulas and roll-ups are read-only for everyone; required and master-detail fields "
+                     "come with the object's access."))
+    section.add(Table(("field", *(p.label.removeprefix("PRM ") for p in m.personas)),
+                      tuple((f, *(_CELL.get(row[p.key], row[p.key]) for p in m.personas))
+                            for f, row in m.fields.items())))
+    return section
