@@ -38,7 +38,7 @@ def main() -> None:
         roster = Path(tmp) / "partners.yml"
         roster.write_text(roster_text(partners, 3), encoding="utf-8")
         db = OrgDb(seats=10 * partners * 3)
-        db.seed_program(["PRM_Partner_Content", "PRM_Partner_MDF"], ["PRM_Tier_Gold", "PRM_Tier_Silver",
+        db.seed_program(["PRM_Partner_Manager", "PRM_Partner_Scorecard", "PRM_Partner_User"], ["PRM_Tier_Gold", "PRM_Tier_Silver",
                                                                      "PRM_Tier_Bronze"])
         with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
             db.install(rsps)

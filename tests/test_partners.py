@@ -21,7 +21,7 @@ from tests.fake_org_db import OrgDb, connection
 SPECS = REPO / "specs"
 ROSTER = REPO / "roster" / "partners.yml"
 TODAY = dt.date(2027, 2, 1)
-PARTNER_SETS = ["PRM_Partner_Content", "PRM_Partner_MDF"]
+PARTNER_SETS = ["PRM_Partner_Manager", "PRM_Partner_Scorecard", "PRM_Partner_User"]
 GROUPS = ["PRM_Tier_Gold", "PRM_Tier_Silver", "PRM_Tier_Bronze"]
 
 
@@ -79,8 +79,15 @@ def test_apply_builds_the_org_in_platform_order_and_a_second_apply_does_nothing(
     assert accounts["NW-0001"]["Partner_Tier__c"] == "Gold"
     users = db.rows("User")
     assert len(users) == 4 and all(u["ContactId"] for u in users)
-    # every active partner user holds the partner permission sets and is in its tier's group only
-    assert len(db.rows("PermissionSetAssignment")) == 4 * len(PARTNER_SETS)
+    # every active partner user holds its persona's set and the scorecard, and is in its tier's group only
+    held = {(a["AssigneeId"], a["PermissionSetId"]) for a in db.rows("PermissionSetAssignment")}
+    sets = {p["Id"]: p["Name"] for p in db.rows("PermissionSet")}
+    users = {u["Id"]: u["Username"] for u in db.rows("User")}
+    by_user = {}
+    for assignee, ps in held:
+        by_user.setdefault(users[assignee], set()).add(sets[ps])
+    assert by_user["ana.ruiz@blueharbor.example"] == {"PRM_Partner_Manager", "PRM_Partner_Scorecard"}
+    assert by_user["ben.okoro@blueharbor.example"] == {"PRM_Partner_User", "PRM_Partner_Scorecard"}
     gold_group = next(g["Id"] for g in db.rows("Group") if g["DeveloperName"] == "PRM_Tier_Gold")
     gold_members = {m["UserOrGroupId"] for m in db.rows("GroupMember") if m["GroupId"] == gold_group}
     assert len(gold_members) == 2
