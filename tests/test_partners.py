@@ -307,3 +307,16 @@ def test_state_reads_follow_query_pages(monkeypatch):
     db = org()
     assert run(db, apply=True).applied.ok
     assert run(db, apply=False).plan.empty  # 4 users, 3 accounts: only right when all pages were read
+
+
+def test_territories_set_the_accounts_served_territories(tmp_path):
+    """The roster's territories fill Account.Partner_Territories__c; the org's group automation
+    (PRM_Tier_Group_Sync) then adds the users to the territory lead queues' groups."""
+    plan = run(org(), apply=False).plan
+    blue = next(c for c in plan.step("accounts") if c.subject == "Blue Harbor Analytics")
+    assert blue.record["Partner_Territories__c"] == "NA"
+    text = ROSTER.read_text().replace("territories: [DACH]", "territories: [DACH, Atlantis]")
+    from prm_builder.ops.roster import load_roster
+
+    roster, diagnostics = load_roster(write_roster(tmp_path, text), api.validate(SPECS).spec, "partners.yml")
+    assert [d.code for d in diagnostics] == ["PRM-V508"] and "Atlantis" in diagnostics[0].message

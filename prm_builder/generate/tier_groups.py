@@ -25,14 +25,22 @@ from prm_builder.generate.dealreg_flows import _connect, _flow, _is_true, _node
 from prm_builder.model.root import ProgramSpec
 
 CLASS = "PRM_Tier_Group_Sync"
+#: Account multi-select picklist of the territories a partner serves (generate/lead_distribution.py)
+TERRITORIES_FIELD = "Partner_Territories__c"
 PARTNER_USER_TYPE = "PowerPartner"
 
 
 def generate(spec: ProgramSpec) -> Iterator[Component]:
     tier_field = spec.partner_account.tier_field.api_name
     tiers = [{"value": t.developer_name, "group": t.group_name, "label": t.name} for t in spec.tiers_by_rank()]
-    context = {"program": spec.program.name, "tier_field": tier_field, "tiers": tiers}
-    groups = tuple(f"Group:{t['group']}" for t in tiers)
+    territory_groups = _territory_groups(spec)
+    context = {"program": spec.program.name, "tier_field": tier_field, "tiers": tiers,
+               "territory_field": TERRITORIES_FIELD if territory_groups else "",
+               "territory_groups": [{"key": f"{tier}|{territory}", "group": group}
+                                    for group, (tier, territory) in sorted(territory_groups.items())]}
+    groups = tuple(f"Group:{t['group']}" for t in tiers) + tuple(f"Group:{g}" for g in territory_groups)
+    if territory_groups:
+        groups += (f"CustomField:Account.{TERRITORIES_FIELD}",)
     source = spec.ref("tiers")
     for name, template, purpose in (
             (CLASS, f"{CLASS}.cls.j2", "Moves partner users into their account tier's public group, asynchronously."),
@@ -40,7 +48,7 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
         yield Component("ApexClass", name, {"apiVersion": API_VERSION, "status": "Active"}, purpose=purpose,
                         source=source, references=tuple(sorted({f"CustomField:Account.{tier_field}", *groups})),
                         content=render(f"apex/{template}", **context))
-    yield _account_flow(tier_field, source)
+    yield _account_flow(tier_field, TERRITORIES_FIELD if territory_groups else None, source)
     yield _user_flow(source)
 
 
@@ -60,7 +68,19 @@ def _fault() -> list[dict]:
                                                       "{!$Flow.FaultMessage}", "isFieldError": False}]}]
 
 
-def _account_flow(tier_field: str, source) -> Component:
+def _territory_groups(spec: ProgramSpec) -> dict[str, tuple[str, str]]:
+    """Territory x tier groups lead distribution made queue members (generate/lead_routing.py):
+    group name -> (tier developer name, territory developer name)."""
+    from prm_builder.generate.lead_routing import plan
+
+    routing = plan(spec) if spec.lead_distribution is not None else None
+    if routing is None:
+        return {}
+    return {name: (tier.developer_name, territory.developer_name)
+            for name, (tier, territory) in routing.territory_groups.items()}
+
+
+def _account_flow(tier_field: str, territory_field: str | None, source) -> Component:
     body = _flow(
         "PRM_Tier_Group_Sync_Account", "PRM: Tier Group Sync (Account)",
         "When a partner account's tier is set or changes, moves its partner users into the new tier's "
@@ -74,11 +94,13 @@ def _account_flow(tier_field: str, source) -> Component:
                     "rules": [{"name": "Changed", "conditionLogic": "and", "conditions": _is_true("TierChanged"),
                                "connector": _connect("Sync_Tier_Groups"), "label": "Changed"}]}],
         formulas=[{"name": "TierChanged", "dataType": "Boolean",
-                   "expression": f"ISNEW() || ISCHANGED({{!$Record.{tier_field}}})"}],
+                   "expression": f"ISNEW() || ISCHANGED({{!$Record.{tier_field}}})"
+                                 + (f" || ISCHANGED({{!$Record.{territory_field}}})" if territory_field else "")}],
     )
     return Component("Flow", "PRM_Tier_Group_Sync_Account", body, source=source,
                      purpose="Keeps tier-group membership in step when an account's tier changes.",
-                     references=(f"ApexClass:{CLASS}", f"CustomField:Account.{tier_field}"))
+                     references=(f"ApexClass:{CLASS}", f"CustomField:Account.{tier_field}")
+                     + ((f"CustomField:Account.{territory_field}",) if territory_field else ()))
 
 
 def _user_flow(source) -> Component:

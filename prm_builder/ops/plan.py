@@ -16,7 +16,8 @@ from typing import Any
 
 from prm_builder.errors import SourceRef
 from prm_builder.model.root import ProgramSpec
-from prm_builder.ops.roster import Roster, RosterPartner, RosterUser, tier_of
+from prm_builder.generate.tier_groups import TERRITORIES_FIELD
+from prm_builder.ops.roster import Roster, RosterPartner, RosterUser, territory_values, tier_of
 from prm_builder.ops.state import ACCOUNT_KEY, CONTACT_KEY, OrgState
 
 STEPS = ("accounts", "enable_partner", "contacts", "users", "permission_sets", "groups", "budgets")
@@ -150,6 +151,8 @@ def _account_changes(spec: ProgramSpec, partner: RosterPartner, state: OrgState)
                 model.start_date_field.api_name: partner.joined.isoformat() if partner.joined else None,
                 model.contract_end_field.api_name: partner.contract_end.isoformat() if partner.contract_end else None}
     wanted.update({k: v for k, v in optional.items() if v is not None})
+    if partner.territories:
+        wanted[TERRITORIES_FIELD] = ";".join(territory_values(partner, spec))
     if partner.channel_manager:
         owner = state.internal_users.get(partner.channel_manager.lower())
         if owner:

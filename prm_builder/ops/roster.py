@@ -65,6 +65,10 @@ class RosterPartner(SpecNode):
     """Partner agreement end date (renewal tracking)."""
     channel_manager: str | None = None
     """Email of the internal user who owns the account (the channel manager)."""
+    territories: list[NonEmptyStr] = Field(default_factory=list)
+    """Lead distribution territories the partner serves (names or api names): the account's
+    Partner_Territories__c, from which the org's group automation adds its users to the
+    territory lead queues' groups."""
     users: list[RosterUser] = Field(default_factory=list)
 
 
@@ -143,6 +147,13 @@ def check_roster(roster: Roster, spec: ProgramSpec) -> list[Diagnostic]:
                 out.append(Diagnostic("PRM-V505", f"partner '{partner.name}': {key_name} '{value}' is not a "
                                       f"value of {field_spec.api_name}", partner.ref(key_name),
                                       "one of: " + ", ".join(field_spec.values)))
+        known = _territories(spec)
+        for i, name in enumerate(partner.territories):
+            if name.lower() not in known:
+                out.append(Diagnostic("PRM-V508", f"partner '{partner.name}': unknown territory '{name}'",
+                                      partner.ref("territories", i),
+                                      "one of: " + (", ".join(sorted({t for t in known.values()})) or
+                                                    "none (the program has no lead_distribution territories)")))
         if partner.joined and partner.contract_end and partner.contract_end < partner.joined:
             out.append(Diagnostic("PRM-V506", f"partner '{partner.name}': contract_end is before joined",
                                   partner.ref("contract_end"), "check both dates"))
@@ -161,3 +172,16 @@ def tier_of(partner: RosterPartner, spec: ProgramSpec) -> Any:
     """The program tier a roster entry names (by name or api_name), or None."""
     wanted = partner.tier.lower()
     return next((t for t in spec.tiers if wanted in (t.name.lower(), t.developer_name.lower())), None)
+
+
+def _territories(spec: ProgramSpec) -> dict[str, str]:
+    """Territory name or api name (lower case) -> api name."""
+    model = spec.lead_distribution
+    if model is None:
+        return {}
+    return {k.lower(): t.developer_name for t in model.territories for k in (t.name, t.developer_name)}
+
+
+def territory_values(partner: RosterPartner, spec: ProgramSpec) -> list[str]:
+    known = _territories(spec)
+    return sorted({known[n.lower()] for n in partner.territories if n.lower() in known})

@@ -65,6 +65,8 @@ def read_state(client: Any, spec: ProgramSpec, *, profile: str, permission_sets:
     account_fields = ["Id", "Name", ACCOUNT_KEY, "IsPartner", "OwnerId", model.tier_field.api_name,
                       model.segment_field.api_name, model.status_field.api_name,
                       model.start_date_field.api_name, model.contract_end_field.api_name]
+    if spec.lead_distribution is not None and spec.lead_distribution.territories:
+        account_fields.append("Partner_Territories__c")
     for row in client.query(f"SELECT {', '.join(account_fields)} FROM Account WHERE {ACCOUNT_KEY} != null"):
         state.accounts[str(row[ACCOUNT_KEY]).lower()] = row
     for row in client.query(f"SELECT Id, AccountId, FirstName, LastName, Email, {CONTACT_KEY} FROM Contact "

@@ -48,6 +48,23 @@ STRUCTURAL: list[CodeDoc] = [
     CodeDoc("PRM-V148", "approval-lock-invalid", "load", "specs/prm.lock.json (written by `prm build`: the "
             "versions of every approval process) cannot be read. Restore it from git; delete it only for an "
             "org where no approval process was ever activated."),
+    CodeDoc("PRM-V500", "roster-missing", "roster", "The partner roster file (default roster/partners.yml) does "
+            "not exist. Create it or pass --roster FILE."),
+    CodeDoc("PRM-V501", "roster-shape", "roster", "A roster is a mapping with a `partners:` list (and optionally "
+            "`settings:`)."),
+    CodeDoc("PRM-V502", "roster-partner-id", "roster", "A partner id becomes Account.PRM_Partner_Id__c, the key "
+            "applies upsert on: 1-40 letters, digits, '.', '-' or '_'."),
+    CodeDoc("PRM-V503", "roster-partner-id-twice", "roster", "Two roster entries share a partner id: the second "
+            "would overwrite the first account."),
+    CodeDoc("PRM-V504", "roster-unknown-tier", "roster", "A roster entry names a tier the program does not have: "
+            "the partner would land in no tier group."),
+    CodeDoc("PRM-V505", "roster-picklist-value", "roster", "A segment or status that is not a value of the "
+            "partner account's picklist: the org would reject the account."),
+    CodeDoc("PRM-V506", "roster-dates", "roster", "A partner's contract ends before it joined."),
+    CodeDoc("PRM-V507", "roster-email-twice", "roster", "One email appears for two users: a person is one user "
+            "of one partner account (the email is the contact's key)."),
+    CodeDoc("PRM-V508", "roster-unknown-territory", "roster", "A roster entry names a territory the program's "
+            "lead distribution does not have."),
 ]
 
 
