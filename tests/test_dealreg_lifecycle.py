@@ -265,7 +265,7 @@ def test_every_deal_registration_flow_has_fault_paths(custom, example) -> None:
             if rel.startswith("flows/Deal_Registration_"):
                 assert _missing_fault_paths(etree.fromstring(files[rel])) == [], rel
                 checked += 1
-    assert checked == 5  # lifecycle + stamp in both, expiry in the example
+    assert checked == 6  # lifecycle + stamp in both, expiry and the QBR funnel-dates stamp in the example
 
 
 def test_the_apex_tests_exercise_the_record_triggered_flows(example) -> None:

@@ -47,7 +47,10 @@ def test_changed_field_sends_its_whole_object_file_only() -> None:
     plan = make_plan(changed, record)
     assert plan.changed == ["CustomField:Account.Partner_Segment__c"]
     # every child of objects/Account.object (and the object's own defaults), nothing else
-    account = [c.key for c in comps if c.full_name.startswith("Account.") or c.key == "CustomObject:Account"]
+    from prm_builder.metadata.layout import layout
+
+    account = [c.key for c in comps if (c.full_name.startswith("Account.") and layout(c.type).object_child_tag)
+               or c.key == "CustomObject:Account"]
     assert sorted(c.key for c in plan.send) == sorted(account)
     assert "sent with a changed component in the same file" in plan_text(plan)
     [package] = step_packages(plan, allow_destructive=False)

@@ -81,7 +81,9 @@ def test_lead_distribution_page_has_ordered_entries_pool_and_routing_diagram() -
 
 def test_no_lead_distribution_page_without_routing() -> None:
     files = _files()
-    assert "lead-distribution.html" not in files and "data-model.html" not in files and "sharing.html" not in files
+    assert "lead-distribution.html" not in files
+    # every program has the tier history object (tier lifecycle, issue 16): the data model shows it
+    assert "Partner_Tier_Change__c" in html.fromstring(files["data-model.html"]).text_content()
     assert "not specified in this program yet" in html.fromstring(files["index.html"]).text_content()
 
 
@@ -112,7 +114,9 @@ def test_data_model_diagram_shows_objects_relationships_and_key_fields() -> None
     labels = [g.get("data-label") for g in svg.iter(f"{SVG}g") if g.get("data-label")]
     assert {"MDF Budget (MDF_Budget__c)", "MDF Request (MDF_Request__c)", "MDF Claim (MDF_Claim__c)", "Account"} <= set(labels)
     edges = {(p.get("data-from"), p.get("data-to")) for p in svg.iter(f"{SVG}path") if p.get("data-from")}
-    assert edges == {("Account", "MDF_Budget__c"), ("MDF_Budget__c", "MDF_Request__c"), ("MDF_Request__c", "MDF_Claim__c")}
+    # plus the tier history every program has (Account and User lookups of Partner_Tier_Change__c)
+    assert edges == {("Account", "MDF_Budget__c"), ("MDF_Budget__c", "MDF_Request__c"), ("MDF_Request__c", "MDF_Claim__c"),
+                     ("Account", "Partner_Tier_Change__c"), ("User", "Partner_Tier_Change__c")}
     assert "Allocated_Amount__c: Currency" in etree.tostring(svg, encoding="unicode")
     owd = _rows(files["sharing.html"], 0)
     assert ["MDF_Budget__c", "Private", "Private"] in owd

@@ -77,11 +77,14 @@ def test_l06_rejects_a_public_read_write_internal_default() -> None:
 
 @responses.activate
 def test_generated_duplicate_rule_colliding_with_the_orgs_rule_fails() -> None:
-    existing = {"DeveloperName": "Standard_Lead_Duplicate_Rule", "MasterLabel": "Standard", "IsActive": True}
+    # the example expects one rule of the org's own (deal_registration.duplicates.existing_org_rules: 1,
+    # so prm's rules start at 2); an org with two collides
+    existing = [{"DeveloperName": n, "MasterLabel": n, "IsActive": True}
+                for n in ("Standard_Lead_Duplicate_Rule", "Marketing_Lead_Rule")]
     data = fake_org.healthy_for(SPECS)
-    report, _ = _check(rows={("query", "DuplicateRule"): data["query"]["DuplicateRule"] + [existing]})
+    report, _ = _check(rows={("query", "DuplicateRule"): data["query"]["DuplicateRule"] + existing})
     l09 = report.item("L09")
-    assert l09.status.value == "fail" and "Standard_Lead_Duplicate_Rule" in l09.detail and "start at 2" in l09.detail
+    assert l09.status.value == "fail" and "Standard_Lead_Duplicate_Rule" in l09.detail and "start at" in l09.detail
 
 
 @responses.activate

@@ -37,7 +37,7 @@ def test_folders_are_shared_with_their_audience_only(northwind) -> None:
     _, comps = northwind
     shares = lambda key: {(s["sharedToType"], s["sharedTo"]) for s in comps[key].body["folderShares"]}  # noqa: E731
     assert shares("ReportFolder:PRM_Partnership_Team") == {("Group", "Channel_Managers"), ("Group", "Channel_Operations")}
-    assert shares("ReportFolder:PRM_Leadership") == {("RoleAndSubordinatesInternal", "VP_Channel_Sales")}
+    assert shares("ReportFolder:PRM_Leadership") == {("Group", "Channel_Leadership")}  # a program group: portable
     assert shares("ReportFolder:PRM_Finance") == {("Group", "Finance_Team")}
     # partner users: through their tier groups, never the whole organization
     assert shares("ReportFolder:PRM_Partner_Scorecard") == {("Group", f"PRM_Tier_{t}") for t in ("Gold", "Silver", "Bronze")}
