@@ -67,7 +67,7 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
         try:
             value = adapter.validate_python(loaded.data[name])
         except ValidationError as exc:
-            result.diagnostics.extend(_translate(exc, (name,), info.annotation, loaded.lines))
+            result.diagnostics.extend(_translate(exc, (name,), info.annotation, loaded.lines, loaded.broken))
             value = _without_unknown_keys(adapter, loaded.data[name], exc)
             if value is None:
                 failed = True
@@ -114,10 +114,13 @@ def _first_file_ref(loaded: LoadedSpecs):
     return SourceRef(loaded.files[0], 1, 1) if loaded.files else None
 
 
-def _translate(exc: ValidationError, prefix: tuple, annotation: Any, lines: LineMap) -> list[Diagnostic]:
+def _translate(exc: ValidationError, prefix: tuple, annotation: Any, lines: LineMap,
+               broken: set[tuple] = frozenset()) -> list[Diagnostic]:  # type: ignore[assignment]
     out = []
     for err in exc.errors():
         loc = prefix + tuple(p for p in err["loc"] if not _is_internal_loc(p))
+        if any(loc[:end] in broken for end in range(1, len(loc) + 1)):
+            continue  # the loader could not read this value and said so: no follow-on error
         kind = err["type"]
         if kind == "extra_forbidden":
             allowed = _allowed_keys(annotation, loc[len(prefix):])
