@@ -82,15 +82,19 @@ def mutate_structure(text: str, rnd: random.Random) -> str:
     paths = [p for p in _paths(data) if p]
     if not paths:
         return text
-    for _ in range(rnd.randint(1, 3)):
+    for _ in range(1 if rnd.random() < 0.7 else rnd.randint(2, 3)):
         paths = [p for p in _paths(data) if p]
         if not paths:
             break
         path = rnd.choice(paths)
         parent = _get(data, path[:-1])
         key = path[-1]
-        op = rnd.randrange(6)
-        if op == 0:
+        op = rnd.randrange(6) if rnd.random() < 0.5 else 1
+        if op == 1 and isinstance(parent[key], str):
+            # Keep the type (the program likely stays valid) so the build stage is reached.
+            parent[key] = rnd.choice([v for v in HOSTILE if isinstance(v, str)] + [parent[key] + rnd.choice(
+                ["\x1b", "\x7f", " & <x>", "{!x}", ",x", "'\"", "é", "\u2028", "..", "/"])])
+        elif op == 0:
             del parent[key]
         elif op == 1:
             parent[key] = rnd.choice(HOSTILE)

@@ -99,9 +99,14 @@ def _without_unknown_keys(adapter: TypeAdapter, raw: Any, exc: ValidationError) 
     for err in errors:
         parent = pruned
         loc = [p for p in err["loc"] if not _is_internal_loc(p)]
-        for part in loc[:-1]:
-            parent = parent[part]
-        parent.pop(loc[-1], None)
+        try:
+            for part in loc[:-1]:
+                parent = parent[part]
+            if not isinstance(parent, dict):
+                return None  # e.g. a key pydantic found on a value it read as a model from a list
+            parent.pop(loc[-1], None)
+        except (KeyError, IndexError, TypeError):
+            return None
     try:
         return adapter.validate_python(pruned)
     except ValidationError:
