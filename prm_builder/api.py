@@ -4,7 +4,6 @@ raise PrmError subclasses; they never print."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,7 @@ from prm_builder.model.parse import parse_program
 from prm_builder.model.root import ProgramSpec
 from prm_builder.spec.loader import load_specs
 from prm_builder.validate import ValidationContext, run_rules
-from prm_builder.write.atomic import TreeChanges, diff_tree, write_tree
+from prm_builder.write.atomic import Transaction, TreeChanges, diff_tree, write_tree
 from prm_builder.write.render import Files, mdapi_files, source_files
 
 if TYPE_CHECKING:
@@ -141,31 +140,27 @@ def check_schema_conformance(*file_sets: Files) -> None:
 
 
 def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_dir: Path = DEFAULT_MDAPI,
-          *, check: bool = False, today: dt.date | None = None) -> BuildResult:
+          *, check: bool = False, today: dt.date | None = None, force: bool = False) -> BuildResult:
     """Compile the specs and write force-app/ (source format) and the MDAPI package.
 
     With check=True nothing is written: the result says whether force-app/ is stale.
+    All outputs (both folders and specs/prm.lock.json) are staged, then swapped in together;
+    nothing is written when nothing changed. A force-app/ built from another program is
+    replaced only with force=True.
     """
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_OUT), "--mdapi-out": (mdapi_dir, DEFAULT_MDAPI)})
     compiled = compile_program(specs_dir, today)
     source_tree = {f"{SOURCE_ROOT}/{rel}": data for rel, data in compiled.source.items()}
+    program = compiled.spec.program.name
     if check:
-        return BuildResult(compiled, diff_tree(out_dir, source_tree), diff_tree(mdapi_dir, compiled.mdapi, manifest=False), False)
-    source_changes = write_tree(out_dir, source_tree)
-    mdapi_changes = write_tree(mdapi_dir, compiled.mdapi, keep_foreign=False)
-    if compiled.lock_stale:
-        _write_lock(specs_dir / LOCK_FILE, compiled.lock_text)
+        return BuildResult(compiled, diff_tree(out_dir, source_tree, program=program),
+                           diff_tree(mdapi_dir, compiled.mdapi, manifest=False, option="--mdapi-out"), False)
+    with Transaction() as tx:
+        source_changes = tx.tree(out_dir, source_tree, program=program, force=force, option="--out")
+        mdapi_changes = tx.tree(mdapi_dir, compiled.mdapi, keep_foreign=False, option="--mdapi-out")
+        if compiled.lock_stale:
+            tx.file(specs_dir / LOCK_FILE, compiled.lock_text, str(specs_dir / LOCK_FILE))
     return BuildResult(compiled, source_changes, mdapi_changes, True)
-
-
-def _write_lock(path: Path, text: str) -> None:
-    """Replace the lock file atomically (a temporary file renamed over it)."""
-    if not text:
-        path.unlink(missing_ok=True)
-        return
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def json_schema() -> dict[str, Any]:
