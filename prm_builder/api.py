@@ -76,9 +76,12 @@ class BuildResult:
         return not self.source_changes.clean or self.compiled.lock_stale
 
 
-def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None) -> ValidationResult:
-    """Load, parse and check the specs; every problem comes back at once, sorted."""
-    loaded = load_specs(specs_dir)
+def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None,
+             display_root: Path | None = None) -> ValidationResult:
+    """Load, parse and check the specs; every problem comes back at once, sorted.
+
+    Positions name files relative to display_root (default: the working directory)."""
+    loaded = load_specs(specs_dir, display_root)
     parsed = parse_program(loaded)
     lock, lock_diagnostics = load_lock(specs_dir) if specs_dir.is_dir() else (ApprovalLock(), [])
     diagnostics = loaded.diagnostics + parsed.diagnostics + lock_diagnostics
@@ -225,7 +228,9 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_DOCS_OUT)})
     origin = origin_of(specs_dir, as_of)
     when = dt.date.fromisoformat(origin.as_of)
-    result = validate(specs_dir, when)
+    # The package names spec files relative to the project (the specs folder's parent),
+    # so it is the same whichever folder prm was started from.
+    result = validate(specs_dir, when, display_root=specs_dir.resolve().parent)
     if not result.ok:
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
     assert result.spec is not None

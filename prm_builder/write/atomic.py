@@ -252,6 +252,7 @@ class Transaction:
     def __init__(self) -> None:
         self._trees: list[tuple[Path, Path, str]] = []
         self._files: list[tuple[Path | None, Path, str]] = []
+        self._made: list[Path] = []
 
     def __enter__(self) -> "Transaction":
         return self
@@ -278,7 +279,9 @@ class Transaction:
             owner = _owner_file(target)
             if changes.clean and (keep_foreign or owner.is_file()):
                 return changes  # nothing changed: write nothing
+            missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
             target.parent.mkdir(parents=True, exist_ok=True)
+            self._made += missing  # removed again (when empty) if the transaction fails
             staging = _new(target)
             os.mkdir(staging)  # honours the umask, unlike a mkdtemp folder (always 0700)
             self._trees.append((staging, target, option))
@@ -317,7 +320,8 @@ class Transaction:
                 raise PrmUserError(f"{path} is a symbolic link; prm replaces it only as a regular file")
             tmp.write_text(text, encoding="utf-8")
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
+            if tmp.is_file():
+                tmp.unlink()
             self.abort()
             raise _disk_error(option or "writing", path, exc) from None
         self._files.append((tmp, path, option))
@@ -337,6 +341,7 @@ class Transaction:
                                "finishes or rolls back what was interrupted") from None
         self._trees.clear()
         self._files.clear()
+        self._made.clear()
 
     def abort(self) -> None:
         for staging, _, _ in self._trees:
@@ -344,8 +349,14 @@ class Transaction:
         for tmp, _, _ in self._files:
             if tmp is not None:
                 tmp.unlink(missing_ok=True)
+        for folder in self._made:  # deepest first
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
         self._trees.clear()
         self._files.clear()
+        self._made.clear()
 
 
 def write_tree(target: Path, files: dict[str, bytes], *, keep_foreign: bool = True, program: str | None = None,
