@@ -66,7 +66,7 @@ def territory_names(ctx: ValidationContext) -> Iterator[Diagnostic]:
 @rule("PRM-V152", "territory-overlap", needs=NEEDS)
 def territory_overlap(ctx: ValidationContext) -> Iterator[Diagnostic]:
     """A value listed in two territories on the same field routes its leads to whichever
-    territory's entries come first: the second listing never takes effect."""
+    territory's entries come first: the second listing never takes effect, so it is an error."""
     model = _model(ctx)
     if model is None:
         return
@@ -76,9 +76,9 @@ def territory_overlap(ctx: ValidationContext) -> Iterator[Diagnostic]:
             key = (t.field, value.lower())
             if key in owner and owner[key] is not t:
                 first = owner[key]
-                yield warning("PRM-V152", f"'{value}' is in territories '{first.name}' and '{t.name}'",  # type: ignore[attr-defined]
-                              t.ref("values", i), "list each value in one territory only",
-                              related=[first.ref()])  # type: ignore[attr-defined]
+                yield error("PRM-V152", f"'{value}' is in territories '{first.name}' and '{t.name}'; this "  # type: ignore[attr-defined]
+                            "second listing never takes effect", t.ref("values", i),
+                            "list each value in one territory only", related=[first.ref()])  # type: ignore[attr-defined]
             owner.setdefault(key, t)
 
 
