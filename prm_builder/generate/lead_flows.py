@@ -182,8 +182,13 @@ def _sla(spec: ProgramSpec, routing: RoutingPlan) -> Iterator[Component]:
         purpose=f"Enforces the {hours}-hour acceptance SLA on pushed leads.", source=sla.ref(),
         references=tuple(sorted(refs)),
         reference_sources={f"Group:{sla.notify_group}": sla.ref("notify_group")},
-        notes=("Scheduled paths run as the Automated Process user; a lead a partner accepted (took "
-               "ownership of) before the path runs is left alone.", ACTIVATION_NOTE))
+        # Record-triggered flows, scheduled paths included, run as the user whose change
+        # triggered them, in system context; only schedule-triggered flows run as the Default
+        # Workflow User (admin.salesforce.com/blog/2022/your-guide-to-determining-the-flow-
+        # running-user-and-its-execution-context; PLATFORM-NOTES "Scheduled paths").
+        notes=("Scheduled paths run in system context as the user whose change started the flow (not the "
+               "Automated Process user); a lead a partner accepted (took ownership of) before the path runs "
+               "is left alone.", ACTIVATION_NOTE))
 
 
 def _pool(routing: RoutingPlan) -> Iterator[Component]:
