@@ -89,8 +89,9 @@ def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None,
     components: list[Component] = []
     if spec is not None and parsed.sections:
         ctx = ValidationContext(spec, frozenset(parsed.sections), today or dt.date.today())
-        diagnostics += run_rules(ctx)
-    complete = spec is not None and set(ProgramSpec.model_fields) <= parsed.sections | _defaulted(loaded.data)
+        diagnostics += parsed.drop_follow_ons(run_rules(ctx))
+    complete = (spec is not None and not parsed.partial
+                and set(ProgramSpec.model_fields) <= parsed.sections | _defaulted(loaded.data))
     if complete and not has_errors(diagnostics):
         # Reference resolution needs the generated output; only meaningful on a sound model.
         generated = generate(spec, lock)

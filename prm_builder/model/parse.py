@@ -39,6 +39,18 @@ class ParseResult:
     #: sections that parsed; rules needing a missing one are skipped
     sections: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: list sections of which some items failed to parse: rules see the items that parsed,
+    #: generation never runs on them
+    partial: set[str] = field(default_factory=set)
+    #: names of list items that failed to parse (a rule saying "unknown tier 'Gold'" about
+    #: one of them is a follow-on error, not a mistake of its own)
+    failed_names: set[str] = field(default_factory=set)
+
+    def drop_follow_ons(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        if not self.failed_names:
+            return diagnostics
+        quoted = [f"'{name}'" for name in self.failed_names]
+        return [d for d in diagnostics if not any(q in d.message for q in quoted)]
 
 
 def parse_program(loaded: LoadedSpecs) -> ParseResult:
@@ -59,6 +71,10 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
                     "PRM-V004", f"required section '{name}' is missing",
                     _first_file_ref(loaded), f"add a top-level `{name}:` section to one spec file"))
                 failed = True
+            elif loaded.sections_unknown(name):
+                # Possibly in a file that did not parse: not defaulted, so no rule reads a
+                # default where the user wrote something (e.g. mdf objects "not created").
+                failed = True
             else:
                 values[name] = info.get_default(call_default_factory=True)
                 result.sections.add(name)
@@ -71,6 +87,11 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
             value = _without_unknown_keys(adapter, loaded.data[name], exc)
             if value is None:
                 failed = True
+                value = _good_items(info.annotation, loaded.data[name], name, loaded.lines, result)
+                if value is None:
+                    continue
+                values[name] = value
+                result.sections.add(name)
                 continue
         attach_positions(value, (name,), loaded.lines)
         values[name] = value
@@ -83,10 +104,34 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
     # Sections were copied into the root (and defaults created): attach positions to the
     # nodes the root actually holds.
     for name in values:
-        attach_positions(getattr(spec, name), (name,), loaded.lines)
+        if name not in result.partial:  # partial lists keep their items' own positions
+            attach_positions(getattr(spec, name), (name,), loaded.lines)
     spec._lines = loaded.lines
     result.spec = spec
     return result
+
+
+def _good_items(annotation: Any, raw: Any, name: str, lines: LineMap, result: ParseResult) -> list | None:
+    """A list section with bad items (errors already reported): keep the items that parse on
+    their own, so one bad tier does not hide the mistakes rules find in the others."""
+    if typing.get_origin(annotation) is not list or not isinstance(raw, list):
+        return None
+    item_adapter = TypeAdapter(typing.get_args(annotation)[0])
+    good = []
+    for i, item in enumerate(raw):
+        try:
+            value = item_adapter.validate_python(item)
+        except ValidationError:
+            item_name = item.get("name") if isinstance(item, dict) else None
+            if isinstance(item_name, str) and item_name.strip():
+                result.failed_names.add(item_name.strip())
+            continue
+        attach_positions(value, (name, i), lines)
+        good.append(value)
+    if not good:
+        return None  # nothing parsed: rules would only see an empty list ("no tiers")
+    result.partial.add(name)
+    return good
 
 
 def _without_unknown_keys(adapter: TypeAdapter, raw: Any, exc: ValidationError) -> Any:

@@ -35,6 +35,14 @@ class LoadedSpecs:
     unreadable: list[str] = field(default_factory=list)
     #: paths whose value was unreadable (reported by the loader): errors below them are follow-ons
     broken: set[Path] = field(default_factory=set)
+    #: top-level keys written in files that could not be read (None: not even those are known)
+    unreadable_sections: set[str] | None = field(default_factory=set)
+
+    def sections_unknown(self, section: str) -> bool:
+        """True when `section` may be written in a file that did not parse."""
+        if not self.unreadable:
+            return False
+        return self.unreadable_sections is None or section in self.unreadable_sections
 
 
 def discover(specs_dir: FsPath) -> list[FsPath]:
@@ -310,6 +318,7 @@ def load_specs(specs_dir: FsPath, display_root: FsPath | None = None) -> LoadedS
         if data is None:
             if any(d.is_error for d in diags):
                 result.unreadable.append(display)
+                _note_sections(result, file)
             continue
         if not isinstance(data, dict):
             result.diagnostics.append(Diagnostic(
@@ -335,6 +344,22 @@ def load_specs(specs_dir: FsPath, display_root: FsPath | None = None) -> LoadedS
             if path and result.section_files.get(path[0]) == display:
                 result.lines.keys[path] = ref
     return result
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)[ \t]*:", re.MULTILINE)
+
+
+def _note_sections(result: LoadedSpecs, file: FsPath) -> None:
+    """Which sections an unreadable file holds, from its unindented keys (no YAML needed)."""
+    try:
+        text = file.read_bytes()[:MAX_FILE_BYTES].decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    found = set(_TOP_KEY.findall(text))
+    if not found or result.unreadable_sections is None:
+        result.unreadable_sections = None
+    else:
+        result.unreadable_sections |= found
 
 
 def _display_name(file: FsPath, root: FsPath) -> str:
