@@ -19,6 +19,7 @@ from prm_builder.spec.linemap import LineMap, Path
 
 SPEC_SUFFIXES = (".yml", ".yaml")
 _PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -146,7 +147,10 @@ class _NodeReader:
 
     def _scalar(self, node: yaml.Node) -> Any:
         try:
-            value = self.loader.construct_object(node, deep=True)
+            if node.tag == _STR_TAG:
+                value = node.value  # what SafeConstructor.construct_yaml_str returns, without the dispatch
+            else:
+                value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError:
             raise
         except (ValueError, KeyError, AttributeError, TypeError, OverflowError) as exc:
