@@ -154,3 +154,15 @@ def test_one_unreadable_value_does_not_hide_the_rest_of_the_file(tmp_path: Path)
     loaded = load_specs(tmp_path, tmp_path)
     codes = sorted(d.code for d in loaded.diagnostics + parsed.diagnostics)
     assert codes == ["PRM-V003", "PRM-V017"]  # no follow-on "name must be text"
+
+
+def test_a_big_flow_style_file_still_takes_the_c_loader_and_deep_ones_are_caught(monkeypatch) -> None:
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML built without libyaml")
+    many = "items:\n" + "".join(f"  - {{name: T{i}, values: [a, b]}}\n" for i in range(3000))
+    assert spec_loader.loader_class(many, "x.yml") is yaml.CSafeLoader
+    deep = "x: " + "[" * 100 + "]" * 100 + "\n" + many
+    with pytest.raises(spec_loader._LoadProblem) as problem:
+        spec_loader.loader_class(deep, "x.yml")
+    assert problem.value.diagnostic.code == "PRM-V011"
+    assert _codes(deep) == ["PRM-V011"]

@@ -76,15 +76,31 @@ class _LoadProblem(Exception):
         self.diagnostic = diagnostic
 
 
-def loader_class(text: str) -> type:
+def loader_class(text: str, display: str = "") -> type:
     """libyaml's C loader (same marks, ~8x faster) when the text cannot nest deep enough to
     overflow its recursion; the pure-Python SafeLoader otherwise or without libyaml."""
+    if _SafeLoader is yaml.SafeLoader:
+        return yaml.SafeLoader
     # Sound upper bound of the nesting depth: every flow level needs an opening bracket,
     # and every block level one more column of indentation or an indicator (`- `, `? `)
     # before the line's content.
     flow = text.count("[") + text.count("{")
     block = max((len(line) - len(line.lstrip(" \t-?:")) for line in text.splitlines()), default=0)
-    return _SafeLoader if flow + block + 1 < _C_SAFE_DEPTH else yaml.SafeLoader
+    if flow + block + 1 < _C_SAFE_DEPTH:
+        return _SafeLoader
+    # Many brackets (a big program writes lists in flow style): measure the real depth with
+    # libyaml's event parser, which does not recurse, before its composer does.
+    depth = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _LoadProblem(Diagnostic(
+                    "PRM-V011", f"values nest more than {MAX_DEPTH} levels deep", _ref(display, event.start_mark),
+                    "a spec is a few levels deep: check the brackets and indentation"))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return _SafeLoader
 
 
 class _NodeReader:
@@ -260,7 +276,7 @@ def load_text(text: str, display: str) -> Loaded:
     loader = None
     try:
         # Created inside the handler: the reader checks the characters as it is built.
-        loader = loader_class(text)(text)
+        loader = loader_class(text, display)(text)
         node = loader.get_single_node()
         if node is None:
             return None, LineMap(), set(), []
