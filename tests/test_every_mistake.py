@@ -80,3 +80,17 @@ def test_a_bad_list_item_does_not_hide_rules_over_the_good_ones(tmp_path: Path, 
     edit_spec(specs / "tiers.yml", "    mdf:\n      annual_allocation: 15000\n", "")  # Silver: MDF, no allocation
     codes = sorted(d.code for d in api.validate(Path("specs"), TODAY).errors)
     assert codes == ["PRM-V005", "PRM-V024"]
+
+
+def test_a_bad_territory_does_not_hide_the_rest_of_lead_distribution(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    specs = shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    # DACH loses its values (a required key): push queues still name it — no follow-on.
+    edit_spec(specs / "lead_distribution.yml", "      values: [Germany, Austria, Switzerland]\n", "")
+    # ...and a real mistake among the territories that parse.
+    edit_spec(specs / "lead_distribution.yml", "      values: [United Kingdom, Ireland]",
+              "      values: [United Kingdom, Ireland, Canada]")
+    result = api.validate(Path("specs"), TODAY)
+    found = sorted((d.code, d.ref.line) for d in result.errors)
+    assert found == [("PRM-V004", 12), ("PRM-V152", 17)], "\n".join(d.format() for d in result.diagnostics)
+    assert result.spec is None  # never generated from a partial section

@@ -89,6 +89,8 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
                 failed = True
                 value = _good_items(info.annotation, loaded.data[name], name, loaded.lines, result)
                 if value is None:
+                    value = _without_bad_definitions(adapter, loaded.data[name], exc, name, loaded.lines, result)
+                if value is None:
                     continue
                 values[name] = value
                 result.sections.add(name)
@@ -132,6 +134,58 @@ def _good_items(annotation: Any, raw: Any, name: str, lines: LineMap, result: Pa
         return None  # nothing parsed: rules would only see an empty list ("no tiers")
     result.partial.add(name)
     return good
+
+
+#: Lists inside a section whose items are definitions other parts refer to by name: a bad
+#: one is dropped (its errors are reported) and rules still check the section's other items;
+#: a rule's "unknown territory 'X'" about a dropped one is a follow-on (failed_names). Lists
+#: whose items make requirements (approval routes: "tier has no route") are not pruned.
+DEFINITION_LISTS = {("lead_distribution", "territories"), ("deal_registration", "queues"),
+                    ("content", "categories")}
+
+
+def _without_bad_definitions(adapter: TypeAdapter, raw: Any, exc: ValidationError, name: str, lines: LineMap,
+                             result: ParseResult) -> Any:
+    """A section whose only errors lie in items of its DEFINITION_LISTS (or are unknown keys):
+    drop those items, parse the rest, and give the kept items their original positions."""
+    if not isinstance(raw, dict):
+        return None
+    drop: dict[str, set[int]] = {}
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not _is_internal_loc(p))
+        if err["type"] == "extra_forbidden" and not any(isinstance(p, int) for p in loc):
+            continue  # an unknown key outside the lists: reported, pruned below
+        if len(loc) < 2 or (name, loc[0]) not in DEFINITION_LISTS or not isinstance(loc[1], int):
+            return None
+        drop.setdefault(str(loc[0]), set()).add(loc[1])
+    if not drop:
+        return None
+    pruned = copy.deepcopy(raw)
+    kept: dict[str, list[int]] = {}
+    for key, bad in drop.items():
+        items = pruned.get(key)
+        if not isinstance(items, list):
+            return None
+        kept[key] = [i for i in range(len(items)) if i not in bad]
+        for i in bad:
+            item = items[i] if i < len(items) else None
+            for field_name in ("name", "api_name"):
+                value = item.get(field_name) if isinstance(item, dict) else None
+                if isinstance(value, str) and value.strip():
+                    result.failed_names.add(value.strip())
+        pruned[key] = [items[i] for i in kept[key]]
+    try:
+        value = adapter.validate_python(pruned)
+    except ValidationError as again:
+        value = _without_unknown_keys(adapter, pruned, again)
+        if value is None:
+            return None
+    attach_positions(value, (name,), lines)
+    for key, indexes in kept.items():
+        for new_index, old_index in enumerate(indexes):
+            attach_positions(getattr(value, key)[new_index], (name, key, old_index), lines)
+    result.partial.add(name)
+    return value
 
 
 def _without_unknown_keys(adapter: TypeAdapter, raw: Any, exc: ValidationError) -> Any:
