@@ -287,3 +287,20 @@ def test_ctrl_c_is_one_line_and_exit_130(project: Path, delay: float) -> None:
         pytest.skip("the command finished before the signal arrived")
     assert proc.returncode == 130, err
     assert err == "interrupted\n"
+
+
+# --- the one developer-name check every generated name goes through ------------------------------
+
+def test_every_generated_name_goes_through_the_developer_name_check() -> None:
+    from prm_builder.generate.component import Component
+    from prm_builder.generate.component_names import check_component_names
+
+    def codes(type_name: str, name: str) -> list[str]:
+        return [d.code for d in check_component_names([Component(type_name, name, {}, "", None)])]
+
+    assert codes("DuplicateRule", "Lead.Deal_Reg_Channel_Conflict") == []
+    assert codes("EmailTemplate", "PRM_Deal_Registration/Deal_Reg_Approved") == []
+    assert codes("CustomField", "Lead.Partner_Tier__c") == []
+    for bad in ("Lead.Deal Reg Conflict", "Lead.1Deal-Reg__Conflict_", "Lead." + "D" * 81, "../x", "a b/T"):
+        assert codes("DuplicateRule" if bad.startswith("Lead") else "EmailTemplate", bad) == ["PRM-V039"], bad
+    assert codes("Layout", "Account-Account Layout") == []  # layouts are named by their label
