@@ -275,18 +275,22 @@ def test_docs_do_not_depend_on_the_working_directory(tmp_path: Path, monkeypatch
 
 # --- Ctrl-C ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("delay", [0.25, 1.0])
-def test_ctrl_c_is_one_line_and_exit_130(project: Path, delay: float) -> None:
+def test_ctrl_c_is_one_line_and_exit_130_at_any_moment(tmp_path: Path) -> None:
+    # From while modules import to while the command runs (docs of the example: ~1 s).
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "prm_builder", "docs", "--as-of", TODAY.isoformat()],
-                            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(delay)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    if proc.returncode == 0:
-        pytest.skip("the command finished before the signal arrived")
-    assert proc.returncode == 130, err
-    assert err == "interrupted\n"
+    interrupted = 0
+    for delay in (0.1, 0.25, 0.4, 0.55, 0.7):
+        proc = subprocess.Popen([sys.executable, "-m", "prm_builder", "docs", "--as-of", TODAY.isoformat()],
+                                cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        if proc.returncode == 0 or (proc.returncode == -signal.SIGINT and not err):
+            continue  # finished before the signal arrived, or it arrived before Python started
+        assert (proc.returncode, err) == (130, "interrupted\n"), f"after {delay} s"
+        interrupted += 1
+    assert interrupted >= 3
 
 
 # --- the one developer-name check every generated name goes through ------------------------------
