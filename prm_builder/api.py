@@ -4,7 +4,6 @@ raise PrmError subclasses; they never print."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +16,7 @@ from prm_builder.model.parse import parse_program
 from prm_builder.model.root import ProgramSpec
 from prm_builder.spec.loader import load_specs
 from prm_builder.validate import ValidationContext, run_rules
-from prm_builder.write.atomic import TreeChanges, diff_tree, write_tree
+from prm_builder.write.atomic import Transaction, TreeChanges, diff_tree, write_tree
 from prm_builder.write.render import Files, mdapi_files, source_files
 
 if TYPE_CHECKING:
@@ -77,13 +76,15 @@ class BuildResult:
         return not self.source_changes.clean or self.compiled.lock_stale
 
 
-def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None, *,
-             org_alias: str | None = None, deploying_user: str | None = None) -> ValidationResult:
+def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None,
+             display_root: Path | None = None, *, org_alias: str | None = None,
+             deploying_user: str | None = None) -> ValidationResult:
     """Load, parse and check the specs; every problem comes back at once, sorted.
 
+    Positions name files relative to display_root (default: the working directory).
     `org_alias` / `deploying_user`: build for that org (CumulusCI alias), i.e. give
     `named_user:` approvers their usernames there (org.named_users)."""
-    loaded = load_specs(specs_dir)
+    loaded = load_specs(specs_dir, display_root)
     parsed = parse_program(loaded)
     lock, lock_diagnostics = load_lock(specs_dir) if specs_dir.is_dir() else (ApprovalLock(), [])
     diagnostics = loaded.diagnostics + parsed.diagnostics + lock_diagnostics
@@ -93,8 +94,9 @@ def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None, *,
     components: list[Component] = []
     if spec is not None and parsed.sections:
         ctx = ValidationContext(spec, frozenset(parsed.sections), today or dt.date.today())
-        diagnostics += run_rules(ctx)
-    complete = spec is not None and set(ProgramSpec.model_fields) <= parsed.sections | _defaulted(loaded.data)
+        diagnostics += parsed.drop_follow_ons(run_rules(ctx))
+    complete = (spec is not None and not parsed.partial
+                and set(ProgramSpec.model_fields) <= parsed.sections | _defaulted(loaded.data))
     if complete and not has_errors(diagnostics):
         # Reference resolution needs the generated output; only meaningful on a sound model.
         generated = generate(spec, lock)
@@ -148,34 +150,29 @@ def check_schema_conformance(*file_sets: Files) -> None:
 
 
 def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_dir: Path = DEFAULT_MDAPI,
-          *, check: bool = False, today: dt.date | None = None, org_alias: str | None = None,
-          deploying_user: str | None = None) -> BuildResult:
+          *, check: bool = False, today: dt.date | None = None, force: bool = False,
+          org_alias: str | None = None, deploying_user: str | None = None) -> BuildResult:
     """Compile the specs and write force-app/ (source format) and the MDAPI package.
 
     With check=True nothing is written: the result says whether force-app/ is stale.
-    `org_alias` / `deploying_user`: build for one org (see `validate`).
+    All outputs (both folders and specs/prm.lock.json) are staged, then swapped in together;
+    nothing is written when nothing changed. A force-app/ built from another program is
+    replaced only with force=True. `org_alias` / `deploying_user`: build for one org (see `validate`).
     """
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_OUT), "--mdapi-out": (mdapi_dir, DEFAULT_MDAPI)})
     compiled = compile_program(specs_dir, today, org_alias=org_alias, deploying_user=deploying_user)
     source_tree = {f"{SOURCE_ROOT}/{rel}": data for rel, data in compiled.source.items()}
+    program = compiled.spec.program.name
     if check:
-        return BuildResult(compiled, diff_tree(out_dir, source_tree), diff_tree(mdapi_dir, compiled.mdapi, manifest=False), False)
-    source_changes = write_tree(out_dir, source_tree)
-    mdapi_changes = write_tree(mdapi_dir, compiled.mdapi, keep_foreign=False)
-    if compiled.lock_stale and not (org_alias or deploying_user):
-        # A build for one org (its named users) must not rewrite the committed lock file.
-        _write_lock(specs_dir / LOCK_FILE, compiled.lock_text)
+        return BuildResult(compiled, diff_tree(out_dir, source_tree, program=program),
+                           diff_tree(mdapi_dir, compiled.mdapi, manifest=False, option="--mdapi-out"), False)
+    with Transaction() as tx:
+        source_changes = tx.tree(out_dir, source_tree, program=program, force=force, option="--out")
+        mdapi_changes = tx.tree(mdapi_dir, compiled.mdapi, keep_foreign=False, option="--mdapi-out")
+        if compiled.lock_stale and not (org_alias or deploying_user):
+            # A build for one org (its named users) must not rewrite the committed lock file.
+            tx.file(specs_dir / LOCK_FILE, compiled.lock_text, str(specs_dir / LOCK_FILE))
     return BuildResult(compiled, source_changes, mdapi_changes, True)
-
-
-def _write_lock(path: Path, text: str) -> None:
-    """Replace the lock file atomically (a temporary file renamed over it)."""
-    if not text:
-        path.unlink(missing_ok=True)
-        return
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def json_schema() -> dict[str, Any]:
@@ -240,7 +237,9 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_DOCS_OUT)})
     origin = origin_of(specs_dir, as_of)
     when = dt.date.fromisoformat(origin.as_of)
-    result = validate(specs_dir, when)
+    # The package names spec files relative to the project (the specs folder's parent),
+    # so it is the same whichever folder prm was started from.
+    result = validate(specs_dir, when, display_root=specs_dir.resolve().parent)
     if not result.ok:
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
     assert result.spec is not None

@@ -7,11 +7,28 @@ that talk to an org.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import os
+import signal
 import sys
-import traceback
+
+
+def _interrupted_while_starting(_signum: int, _frame: object) -> None:
+    # Ctrl-C while the modules below are still importing: one line, exit 130 (128 + SIGINT),
+    # never an import traceback. Nothing has been written yet, so there is nothing to undo.
+    sys.stderr.write("interrupted\n")
+    sys.stderr.flush()
+    import os as _os
+
+    _os._exit(130)
+
+
+_ARGV0 = sys.argv[0].replace("\\", "/") if sys.argv else ""
+if _ARGV0.rsplit("/", 1)[-1] in ("prm", "prm.exe") or _ARGV0.endswith("prm_builder/__main__.py"):
+    signal.signal(signal.SIGINT, _interrupted_while_starting)  # the command itself, not an importer
+
+import datetime as dt  # noqa: E402 - after the Ctrl-C handler, which must come first
+import json  # noqa: E402
+import os  # noqa: E402
+import traceback  # noqa: E402
 from pathlib import Path
 from typing import Optional
 
@@ -74,11 +91,12 @@ def build(
     out: Path = typer.Option(api.DEFAULT_OUT, "--out", help="Source-format folder (reviewed in git)."),
     mdapi_out: Path = typer.Option(api.DEFAULT_MDAPI, "--mdapi-out", help="MDAPI package folder (deployed)."),
     check: bool = typer.Option(False, "--check", help="Write nothing; fail when --out is stale."),
+    force: bool = typer.Option(False, "--force", help="Replace an --out folder built from another program."),
     as_json: bool = JsonOpt,
     today: Optional[str] = TodayOpt,
 ) -> None:
     """Validate the specs, then write force-app/ and the MDAPI package (nothing is written on error)."""
-    result = api.build(specs, out, mdapi_out, check=check, today=_today(today))
+    result = api.build(specs, out, mdapi_out, check=check, today=_today(today), force=force)
     compiled = result.compiled
     notes = [f"note: {c.type} {c.full_name}: {n}" for c in compiled.components for n in c.notes]
     text = [render_text.diagnostics(compiled.diagnostics)] if compiled.diagnostics else []
@@ -366,8 +384,19 @@ def version() -> None:
     typer.echo(__version__)
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C. Not a KeyboardInterrupt, which click turns into Abort after printing a blank
+    line: this one passes through click untouched, and `finally` blocks (staging clean-up)
+    still run on its way out."""
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise _Interrupted()
+
+
 def main() -> None:
     """Console entry point: map our errors to exit codes, never show users a traceback."""
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         # Without standalone mode, typer.Exit comes back as the return value.
         code = app(standalone_mode=False)
@@ -386,7 +415,10 @@ def main() -> None:
     except PrmError as exc:
         typer.echo(f"internal error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+    except (_Interrupted, KeyboardInterrupt):
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: exit 2, not a traceback

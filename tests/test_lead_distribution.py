@@ -352,10 +352,10 @@ def test_warnings_for_overlap_named_users_and_inactive_rule(tmp_path: Path) -> N
           users: [ops@example.com]
         """)
     result = api.validate(specs, TODAY)
-    assert result.ok
     # Austria is in both territories: Central's entries sit behind East's and never fire.
-    assert sorted(d.code for d in result.warnings) == ["PRM-V152", "PRM-V161", "PRM-V163", "PRM-V167",
-                                                       "PRM-V174"]
+    # The dead listing is an error (issue 14); the rest are warnings.
+    assert [d.code for d in result.errors] == ["PRM-V152"]
+    assert sorted(d.code for d in result.warnings) == ["PRM-V161", "PRM-V163", "PRM-V167", "PRM-V174"]
 
 
 def test_default_queue_names_and_labels(tmp_path: Path) -> None:

@@ -30,13 +30,16 @@ def test_due_dates_are_judged_by_the_given_day(project: Path) -> None:
     assert api.validate(project / "specs", dt.date(2026, 11, 20)).warnings == []
 
 
-def test_higher_tier_asking_less_is_a_warning(project: Path) -> None:
+def test_higher_tier_asking_less_is_an_error_at_both_thresholds(project: Path) -> None:
+    # The lower tier's threshold is dead (issue 14): an error, pointing at both lines.
     tiers = project / "specs" / "tiers.yml"
     tiers.write_text(tiers.read_text().replace("annual_revenue: 500000", "annual_revenue: 50000"))
     result = api.validate(project / "specs", TODAY)
-    assert result.ok
-    [warning] = result.warnings
-    assert warning.code == "PRM-V020" and "50000" in warning.message and warning.related
+    assert not result.ok
+    errors = result.errors
+    assert [d.code for d in errors] == ["PRM-V020", "PRM-V020"]
+    assert sorted(d.ref.line for d in errors) == [5, 14]
+    assert all("50000" in d.message and d.related for d in errors)
 
 
 def test_schema_violation_is_an_internal_error_naming_the_file() -> None:

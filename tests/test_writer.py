@@ -42,7 +42,7 @@ def test_failed_write_leaves_the_old_tree(tmp_path: Path, monkeypatch) -> None:
         raise OSError("disk full")
 
     monkeypatch.setattr("prm_builder.write.atomic._swap", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(PrmUserError, match="disk full"):
         write_tree(out, {"k.xml": b"2"})
     assert (out / "k.xml").read_bytes() == b"1"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o"]

@@ -21,9 +21,10 @@ def mdf_model(ctx: CheckContext) -> Outcome:
     if mdf is None:
         return absent(ctx, "mdf", ("mdf",), "MDF")
     tiers = tiers_with(ctx, "mdf")
-    evidence = [f"model: {mdf.model} ({', '.join(MDF_OBJECTS[mdf.model])})",
-                f"budget access: {mdf.budget_access}",
-                f"tiers with MDF: {', '.join(tiers) or 'none'}"]
+    evidence = [f"model: {mdf.model} ({', '.join(MDF_OBJECTS[mdf.model])})"]
+    if mdf.model == "custom":  # budget_access applies to the custom objects only
+        evidence.append(f"budget access: {mdf.budget_access}")
+    evidence.append(f"tiers with MDF: {', '.join(tiers) or 'none'}")
     if mdf.model == "standard":
         # The standard objects exist only with PRM enabled: say where that gets verified.
         evidence.append("standard objects need PRM enabled in the org: `prm check --org` verifies them (L05)")

@@ -18,7 +18,7 @@ FEATURE_WORDS = {"deal_registration": "deal registration", "lead_distribution": 
 
 
 @item("C00", "specs-valid", "Specs validate without errors",
-      fix="run `prm validate` and fix every error it reports")
+      fix="run `prm validate`: fix each error it reports and review each warning")
 def specs_valid(ctx: CheckContext) -> Outcome:
     """The specs load, parse and pass every validation rule, so the rest of the checklist
     judges the program that will actually be built."""

@@ -19,6 +19,7 @@ from prm_builder.generate import (account, approval_guards, attribution, content
 from prm_builder.generate.approvals import ApprovalLock, apply_versions, check_process_count
 from prm_builder.generate.component import Component
 from prm_builder.generate.formula_blanks import check_blank_handling
+from prm_builder.generate.component_names import check_component_names
 from prm_builder.generate.formula_limits import check_formula_lengths
 from prm_builder.generate.references import check_references
 from prm_builder.generate.group_names import check_group_names
@@ -81,6 +82,9 @@ def generate(spec: ProgramSpec, lock: ApprovalLock | None = None) -> Generated:
         if c.type == "Queue" and "name" not in c.body:
             raise PrmInternalError(f"queue {c.full_name} was extended to another object but is not generated; "
                                    "queues living in the org must already serve the object")
+    bad_names = check_component_names(components.values())
+    if bad_names:
+        return Generated(sorted(components.values(), key=lambda c: c.key), bad_names, lock or ApprovalLock())
     versioned, new_lock = apply_versions(components.values(), lock or ApprovalLock())
     merged, diagnostics = merge_sharing_rules(versioned)
     merged, folded = merge_workflows(merged)

@@ -20,8 +20,10 @@ Money = Annotated[float, Field(ge=0)]
 class SpecNode(BaseModel):
     """A node of the spec tree: unknown keys are errors, nodes never change after parsing."""
 
+    # allow_inf_nan=False: `.inf`, `.nan` and `1e400` (a float overflowing to inf) are no
+    # amount, rank or threshold; they would reach formulas as `inf` (PRM-V006 instead).
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              use_attribute_docstrings=True)
+                              use_attribute_docstrings=True, allow_inf_nan=False)
 
     _path: Path = PrivateAttr(default=())
     _lines: LineMap | None = PrivateAttr(default=None)

@@ -45,7 +45,9 @@ class Territory(SpecNode):
     field: ApiName = "Country"
     """Lead field that decides the territory (Country, State, or a custom region field)."""
     values: list[NonEmptyStr] = Field(min_length=1)
-    """Values of `field` that belong to this territory."""
+    """Values of `field` that belong to this territory, as the field holds them: Country and
+    State hold names ('United States', 'California'); the codes ('US', 'CA') are in CountryCode
+    and StateCode, so route on those fields to list codes. Values must not contain commas."""
 
     @model_validator(mode="before")
     @classmethod
@@ -141,7 +143,7 @@ class AssignmentRuleSpec(SpecNode):
     """Activate on deploy (it then replaces the org's active Lead rule)."""
     replaces: NonEmptyStr | None = None
     """Name of the org's currently active Lead assignment rule this one replaces; recorded so
-    the deploy plan says which routing is switched off (warning PRM-V164 when active without it)."""
+    the deploy plan says which routing is switched off."""
     email_template: NonEmptyStr | None = None
     """Email template ('Folder/Name') sent to the new owner; must be listed in org.email_templates."""
 

@@ -39,6 +39,18 @@ class ParseResult:
     #: sections that parsed; rules needing a missing one are skipped
     sections: set[str] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: list sections of which some items failed to parse: rules see the items that parsed,
+    #: generation never runs on them
+    partial: set[str] = field(default_factory=set)
+    #: names of list items that failed to parse (a rule saying "unknown tier 'Gold'" about
+    #: one of them is a follow-on error, not a mistake of its own)
+    failed_names: set[str] = field(default_factory=set)
+
+    def drop_follow_ons(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        if not self.failed_names:
+            return diagnostics
+        quoted = [f"'{name}'" for name in self.failed_names]
+        return [d for d in diagnostics if not any(q in d.message for q in quoted)]
 
 
 def parse_program(loaded: LoadedSpecs) -> ParseResult:
@@ -59,6 +71,10 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
                     "PRM-V004", f"required section '{name}' is missing",
                     _first_file_ref(loaded), f"add a top-level `{name}:` section to one spec file"))
                 failed = True
+            elif loaded.sections_unknown(name):
+                # Possibly in a file that did not parse: not defaulted, so no rule reads a
+                # default where the user wrote something (e.g. mdf objects "not created").
+                failed = True
             else:
                 values[name] = info.get_default(call_default_factory=True)
                 result.sections.add(name)
@@ -67,10 +83,17 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
         try:
             value = adapter.validate_python(loaded.data[name])
         except ValidationError as exc:
-            result.diagnostics.extend(_translate(exc, (name,), info.annotation, loaded.lines))
+            result.diagnostics.extend(_translate(exc, (name,), info.annotation, loaded.lines, loaded.broken))
             value = _without_unknown_keys(adapter, loaded.data[name], exc)
             if value is None:
                 failed = True
+                value = _good_items(info.annotation, loaded.data[name], name, loaded.lines, result)
+                if value is None:
+                    value = _without_bad_definitions(adapter, loaded.data[name], exc, name, loaded.lines, result)
+                if value is None:
+                    continue
+                values[name] = value
+                result.sections.add(name)
                 continue
         attach_positions(value, (name,), loaded.lines)
         values[name] = value
@@ -83,10 +106,86 @@ def parse_program(loaded: LoadedSpecs) -> ParseResult:
     # Sections were copied into the root (and defaults created): attach positions to the
     # nodes the root actually holds.
     for name in values:
-        attach_positions(getattr(spec, name), (name,), loaded.lines)
+        if name not in result.partial:  # partial lists keep their items' own positions
+            attach_positions(getattr(spec, name), (name,), loaded.lines)
     spec._lines = loaded.lines
     result.spec = spec
     return result
+
+
+def _good_items(annotation: Any, raw: Any, name: str, lines: LineMap, result: ParseResult) -> list | None:
+    """A list section with bad items (errors already reported): keep the items that parse on
+    their own, so one bad tier does not hide the mistakes rules find in the others."""
+    if typing.get_origin(annotation) is not list or not isinstance(raw, list):
+        return None
+    item_adapter = TypeAdapter(typing.get_args(annotation)[0])
+    good = []
+    for i, item in enumerate(raw):
+        try:
+            value = item_adapter.validate_python(item)
+        except ValidationError:
+            item_name = item.get("name") if isinstance(item, dict) else None
+            if isinstance(item_name, str) and item_name.strip():
+                result.failed_names.add(item_name.strip())
+            continue
+        attach_positions(value, (name, i), lines)
+        good.append(value)
+    if not good:
+        return None  # nothing parsed: rules would only see an empty list ("no tiers")
+    result.partial.add(name)
+    return good
+
+
+#: Lists inside a section whose items are definitions other parts refer to by name: a bad
+#: one is dropped (its errors are reported) and rules still check the section's other items;
+#: a rule's "unknown territory 'X'" about a dropped one is a follow-on (failed_names). Lists
+#: whose items make requirements (approval routes: "tier has no route") are not pruned.
+DEFINITION_LISTS = {("lead_distribution", "territories"), ("deal_registration", "queues"),
+                    ("content", "categories")}
+
+
+def _without_bad_definitions(adapter: TypeAdapter, raw: Any, exc: ValidationError, name: str, lines: LineMap,
+                             result: ParseResult) -> Any:
+    """A section whose only errors lie in items of its DEFINITION_LISTS (or are unknown keys):
+    drop those items, parse the rest, and give the kept items their original positions."""
+    if not isinstance(raw, dict):
+        return None
+    drop: dict[str, set[int]] = {}
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not _is_internal_loc(p))
+        if err["type"] == "extra_forbidden" and not any(isinstance(p, int) for p in loc):
+            continue  # an unknown key outside the lists: reported, pruned below
+        if len(loc) < 2 or (name, loc[0]) not in DEFINITION_LISTS or not isinstance(loc[1], int):
+            return None
+        drop.setdefault(str(loc[0]), set()).add(loc[1])
+    if not drop:
+        return None
+    pruned = copy.deepcopy(raw)
+    kept: dict[str, list[int]] = {}
+    for key, bad in drop.items():
+        items = pruned.get(key)
+        if not isinstance(items, list):
+            return None
+        kept[key] = [i for i in range(len(items)) if i not in bad]
+        for i in bad:
+            item = items[i] if i < len(items) else None
+            for field_name in ("name", "api_name"):
+                value = item.get(field_name) if isinstance(item, dict) else None
+                if isinstance(value, str) and value.strip():
+                    result.failed_names.add(value.strip())
+        pruned[key] = [items[i] for i in kept[key]]
+    try:
+        value = adapter.validate_python(pruned)
+    except ValidationError as again:
+        value = _without_unknown_keys(adapter, pruned, again)
+        if value is None:
+            return None
+    attach_positions(value, (name,), lines)
+    for key, indexes in kept.items():
+        for new_index, old_index in enumerate(indexes):
+            attach_positions(getattr(value, key)[new_index], (name, key, old_index), lines)
+    result.partial.add(name)
+    return value
 
 
 def _without_unknown_keys(adapter: TypeAdapter, raw: Any, exc: ValidationError) -> Any:
@@ -99,9 +198,14 @@ def _without_unknown_keys(adapter: TypeAdapter, raw: Any, exc: ValidationError) 
     for err in errors:
         parent = pruned
         loc = [p for p in err["loc"] if not _is_internal_loc(p)]
-        for part in loc[:-1]:
-            parent = parent[part]
-        parent.pop(loc[-1], None)
+        try:
+            for part in loc[:-1]:
+                parent = parent[part]
+            if not isinstance(parent, dict):
+                return None  # e.g. a key pydantic found on a value it read as a model from a list
+            parent.pop(loc[-1], None)
+        except (KeyError, IndexError, TypeError):
+            return None
     try:
         return adapter.validate_python(pruned)
     except ValidationError:
@@ -114,10 +218,13 @@ def _first_file_ref(loaded: LoadedSpecs):
     return SourceRef(loaded.files[0], 1, 1) if loaded.files else None
 
 
-def _translate(exc: ValidationError, prefix: tuple, annotation: Any, lines: LineMap) -> list[Diagnostic]:
+def _translate(exc: ValidationError, prefix: tuple, annotation: Any, lines: LineMap,
+               broken: set[tuple] = frozenset()) -> list[Diagnostic]:  # type: ignore[assignment]
     out = []
     for err in exc.errors():
         loc = prefix + tuple(p for p in err["loc"] if not _is_internal_loc(p))
+        if any(loc[:end] in broken for end in range(1, len(loc) + 1)):
+            continue  # the loader could not read this value and said so: no follow-on error
         kind = err["type"]
         if kind == "extra_forbidden":
             allowed = _allowed_keys(annotation, loc[len(prefix):])

@@ -49,7 +49,7 @@ class Program(SpecNode):
     api_version: str = "63.0"
     """Metadata API version of the generated files. Only 63.0 is supported (the schema we check)."""
     license: License
-    """The partner user license: 'Partner Community' or 'Partner Community Plus'."""
+    """The partner user license: 'Partner Community', 'Partner Community Plus' or 'Partner Community Login'."""
     description: str = ""
     """One paragraph on what the program is for (goes into the handoff documents)."""
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")

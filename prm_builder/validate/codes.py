@@ -27,6 +27,17 @@ STRUCTURAL: list[CodeDoc] = [
     CodeDoc("PRM-V007", "section-in-two-files", "load", "A top-level section is defined in two spec files. "
             "Keep each section in one file."),
     CodeDoc("PRM-V008", "no-specs", "load", "The spec folder does not exist or holds no *.yml files."),
+    CodeDoc("PRM-V009", "spec-file-too-large", "load", "A spec file is larger than 8 MiB (a program at the "
+            "3,000-entry limit is about 1 MB): split it, or check the file is a spec."),
+    CodeDoc("PRM-V011", "nesting-too-deep", "load", "Values nest more than 64 levels deep; a spec is a few "
+            "levels deep, so brackets or indentation are wrong."),
+    CodeDoc("PRM-V014", "alias-expansion", "load", "A YAML alias refers to the value containing it, or aliases "
+            "expand to more than 10,000 values (a 'billion laughs' file). Write the values out."),
+    CodeDoc("PRM-V017", "unreadable-scalar", "load", "A value YAML cannot build: an impossible date (2027-02-30), "
+            "an explicit tag whose text does not fit (`!!int abc`), an integer of thousands of digits. Fix the "
+            "value or quote it to keep it as text."),
+    CodeDoc("PRM-V035", "control-character", "load", "Text holds a control character (e.g. written as `\\e` or "
+            "`\\0` in a quoted string); metadata XML cannot hold it. Remove it."),
     CodeDoc("PRM-V030", "dangling-reference", "generate", "Generated metadata refers to a field, queue, group, "
             "user or template that is neither generated nor declared in the `org` section (the org would "
             "reject the deploy). Fix the name or declare it under `org`."),

@@ -34,3 +34,23 @@ def api_name_problem(name: str, *, custom_suffix: str | None = None, max_length:
     if len(base) > max_length:
         return f"is {len(base)} characters long; the limit is {max_length}"
     return None
+
+
+#: Developer names of most metadata (DeveloperName, fullName) are limited to 80 characters;
+#: the stricter per-type limits (40 for objects and fields, 20 for a picklist value's API
+#: name...) are checked by the rules that know the type.
+DEVELOPER_NAME_MAX = 80
+_SUFFIX = re.compile(r"__(c|r|mdt|e|x|b|kav|Share|History|Feed)$")
+
+
+def developer_name_problem(name: str, max_length: int = DEVELOPER_NAME_MAX) -> str | None:
+    """The one check every generated name (a developer name and a file name) goes through:
+    each part of a full name ('Lead.Deal_Reg', 'Folder/Template', 'Partner_Tier__c') must be
+    a Salesforce developer name. Returns why not, or None."""
+    for part in re.split(r"[./]", name):
+        match = _SUFFIX.search(part)
+        base = part[: match.start()] if match else part
+        problem = api_name_problem(base, max_length=max_length)
+        if problem:
+            return problem if part == name else f"(part '{part}') {problem}"
+    return None

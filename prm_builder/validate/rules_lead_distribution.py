@@ -66,7 +66,7 @@ def territory_names(ctx: ValidationContext) -> Iterator[Diagnostic]:
 @rule("PRM-V152", "territory-overlap", needs=NEEDS)
 def territory_overlap(ctx: ValidationContext) -> Iterator[Diagnostic]:
     """A value listed in two territories on the same field routes its leads to whichever
-    territory's entries come first: the second listing never takes effect."""
+    territory's entries come first: the second listing never takes effect, so it is an error."""
     model = _model(ctx)
     if model is None:
         return
@@ -76,9 +76,9 @@ def territory_overlap(ctx: ValidationContext) -> Iterator[Diagnostic]:
             key = (t.field, value.lower())
             if key in owner and owner[key] is not t:
                 first = owner[key]
-                yield warning("PRM-V152", f"'{value}' is in territories '{first.name}' and '{t.name}'",  # type: ignore[attr-defined]
-                              t.ref("values", i), "list each value in one territory only",
-                              related=[first.ref()])  # type: ignore[attr-defined]
+                yield error("PRM-V152", f"'{value}' is in territories '{first.name}' and '{t.name}'; this "  # type: ignore[attr-defined]
+                            "second listing never takes effect", t.ref("values", i),
+                            "list each value in one territory only", related=[first.ref()])  # type: ignore[attr-defined]
             owner.setdefault(key, t)
 
 
@@ -114,12 +114,12 @@ def tier_eligible(ctx: ValidationContext) -> Iterator[Diagnostic]:
         return
     spec = ctx.spec
     if model.push is not None:
-        refs = [(q.tier, q.ref("tier"), "queue") for q in model.push.queues or []]
-        refs += [(e.tier, e.ref("tier"), "entry") for e in model.push.entries or [] if e.tier]
+        refs = [(q.tier, q.ref("tier"), "a queue") for q in model.push.queues or []]
+        refs += [(e.tier, e.ref("tier"), "an entry") for e in model.push.entries or [] if e.tier]
         for name, where, what in refs:
             tier = spec.tier(name)
             if tier is not None and not tier.features.lead_distribution:
-                yield error("PRM-V154", f"tier '{tier.name}' receives pushed leads in a {what}, but its "
+                yield error("PRM-V154", f"tier '{tier.name}' receives pushed leads in {what}, but its "
                             "`features.lead_distribution` is off", where,
                             f"switch on lead_distribution for {tier.name}, or route to an eligible tier")
     if model.pool is not None:
@@ -163,11 +163,11 @@ def product_values(ctx: ValidationContext) -> Iterator[Diagnostic]:
     if model.push is None:
         return
     known = {v.lower() for v in product.values} if product else set()
-    users = [(q, "queue") for q in model.push.queues or []] + [(e, "entry") for e in model.push.entries or []]
+    users = [(q, "a queue") for q in model.push.queues or []] + [(e, "an entry") for e in model.push.entries or []]
     for node, what in users:
         for i, value in enumerate(node.products):
             if product is None:
-                yield error("PRM-V156", f"a {what} routes by product '{value}' but product_interest is not "
+                yield error("PRM-V156", f"{what} routes by product '{value}' but product_interest is not "
                             "declared", node.ref("products", i), "add a `product_interest:` section with its values")
             elif known and value.lower() not in known:
                 yield error("PRM-V156", f"product '{value}' is not a product_interest value", node.ref("products", i),

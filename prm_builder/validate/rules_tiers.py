@@ -90,18 +90,23 @@ def qualification_metrics_known(ctx: ValidationContext) -> Iterator[Diagnostic]:
 @rule("PRM-V020", "qualification-monotonic", needs={"tiers"})
 def qualification_monotonic(ctx: ValidationContext) -> Iterator[Diagnostic]:
     """A higher tier that asks less than a lower one on some metric makes the lower tier
-    unreachable by promotion: usually a typo in a threshold."""
+    unreachable by promotion: usually a typo in a threshold. An error reported at both
+    thresholds."""
     ranked = ctx.spec.tiers_by_rank()
     for lower, higher in zip(ranked, ranked[1:]):
         for metric, minimum in higher.qualification.items():
             below = lower.qualification.get(metric)
             if below is not None and minimum < below:
-                yield warning("PRM-V020", f"tier '{higher.name}' (rank {higher.rank}) needs {metric} >= "
-                              f"{formula_number(minimum)}, less than '{lower.name}' (rank {lower.rank}) needs "
-                              f"({formula_number(below)})",
-                              higher.ref("qualification", metric),
-                              "higher tiers should require at least what lower tiers require",
-                              related=[lower.ref("qualification", metric)])
+                # An error, not a warning: the lower tier's threshold is dead (nobody is
+                # promoted through it). Reported at both thresholds, since either may be the typo.
+                high_ref, low_ref = higher.ref("qualification", metric), lower.ref("qualification", metric)
+                text = (f"tier '{higher.name}' (rank {higher.rank}) needs {metric} >= {formula_number(minimum)}, "
+                        f"less than '{lower.name}' (rank {lower.rank}) needs ({formula_number(below)})")
+                hint = "higher tiers must require at least what lower tiers require: fix one of the two thresholds"
+                yield error("PRM-V020", f"{text} (the other threshold: {low_ref})", high_ref, hint,
+                            related=[low_ref])
+                yield error("PRM-V020", f"{text} (the other threshold: {high_ref})", low_ref, hint,
+                            related=[high_ref])
 
 
 @rule("PRM-V024", "mdf-allocation", needs={"tiers"})
