@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from prm_builder.errors import Diagnostic, PrmInternalError, PrmUserError, has_errors, sort_diagnostics
 from prm_builder.generate import generate
@@ -24,9 +24,8 @@ if TYPE_CHECKING:
     from prm_builder.checklist.report import ChecklistReport
     from prm_builder.org.connection import OrgConnection
 
-DEFAULT_SPECS = Path("specs")
-DEFAULT_OUT = Path("force-app")
-DEFAULT_MDAPI = Path("build/mdapi")
+from prm_builder.paths import DEFAULT_DOCS_OUT, DEFAULT_MDAPI, DEFAULT_OUT, DEFAULT_SPECS  # noqa: E402,F401
+
 SOURCE_ROOT = "main/default"
 
 
@@ -140,17 +139,24 @@ def check_schema_conformance(*file_sets: Files) -> None:
                                        f"schema: {'; '.join(problems[:3])}")
 
 
+#: Reports a stage of long work (the CLI prints it on stderr); None: silent.
+Progress = Callable[[str], None] | None
+
+
 def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_dir: Path = DEFAULT_MDAPI,
-          *, check: bool = False, today: dt.date | None = None) -> BuildResult:
+          *, check: bool = False, today: dt.date | None = None, progress: Progress = None) -> BuildResult:
     """Compile the specs and write force-app/ (source format) and the MDAPI package.
 
     With check=True nothing is written: the result says whether force-app/ is stale.
     """
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_OUT), "--mdapi-out": (mdapi_dir, DEFAULT_MDAPI)})
+    report = _Stages(progress)
     compiled = compile_program(specs_dir, today)
+    report(f"compiled {len(compiled.components)} components")
     source_tree = {f"{SOURCE_ROOT}/{rel}": data for rel, data in compiled.source.items()}
     if check:
         return BuildResult(compiled, diff_tree(out_dir, source_tree), diff_tree(mdapi_dir, compiled.mdapi, manifest=False), False)
+    report(f"writing {out_dir} and {mdapi_dir}")
     source_changes = write_tree(out_dir, source_tree)
     mdapi_changes = write_tree(mdapi_dir, compiled.mdapi, keep_foreign=False)
     if compiled.lock_stale:
@@ -174,9 +180,6 @@ def json_schema() -> dict[str, Any]:
     schema.pop("required", None)  # a program is split across files; each holds some sections
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://prm-builder.dev/schema/prm-spec.json", **schema}
-
-
-DEFAULT_DOCS_OUT = Path("build/docs")
 
 
 @dataclass
@@ -216,8 +219,24 @@ def check_out_dirs(specs_dir: Path, outs: dict[str, tuple[Path, Path]]) -> None:
                                    "give each output a folder of its own")
 
 
+class _Stages:
+    """Progress for long work: silent for the first second (small programs stay quiet),
+    then each stage is announced with the time so far."""
+
+    def __init__(self, progress: Progress, after: float = 1.0) -> None:
+        import time
+
+        self._progress, self._after, self._clock = progress, after, time.perf_counter
+        self._start = self._clock()
+
+    def __call__(self, message: str) -> None:
+        elapsed = self._clock() - self._start
+        if self._progress is not None and elapsed >= self._after:
+            self._progress(f"[{elapsed:5.1f}s] {message}")
+
+
 def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, as_of: dt.date | None = None,
-         checklist: Any = _default_checklist) -> DocsResult:
+         checklist: Any = _default_checklist, progress: Progress = None) -> DocsResult:
     """Generate the handoff documentation package (HTML + Markdown + SVG) into out_dir.
 
     `checklist(specs_dir, as_of_date)` returns the checklist report or None; the
@@ -234,9 +253,13 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
     if not result.ok:
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
     assert result.spec is not None
+    stages = _Stages(progress)
+    stages("specs validated; running the review checklist")
     report = checklist(specs_dir, when) if checklist else None
     ctx = DocContext(result.spec, result.components, origin, report, _deploy_hints())
+    stages("rendering pages and diagrams")
     sections, files = package_files(ctx)
+    stages(f"writing {len(files)} files to {out_dir}")
     changes = write_tree(out_dir, files)
     return DocsResult(files, changes, [s.id for s in sections], origin.as_of)
 
