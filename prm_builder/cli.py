@@ -133,7 +133,8 @@ def _emit(command: str, as_json: bool, status: int, result: Any, text: str, *,
         typer.echo(dumps(envelope(command, status, result, diagnostics=[d.to_json() for d in diagnostics],
                                   warnings=warnings)))
     else:
-        typer.echo(_colour(text))
+        # color=: click strips ANSI codes from anything but a terminal; we decided already
+        typer.echo(_colour(text), color=colour_enabled(sys.stdout))
     raise typer.Exit(status)
 
 
@@ -363,7 +364,8 @@ def check(
     result = report.to_json()
     result.pop("ok", None)
     result["as_of"] = result.pop("today")
-    _emit("check", as_json, 0 if report.ok else 1, result, report.format())
+    failed = [f"{i['id']} failed: {i['title']}" for i in result["items"] if i["status"] == "fail"]
+    _emit("check", as_json, 0 if report.ok else 1, result, report.format(), warnings=failed)
 
 
 @app.command()
@@ -414,10 +416,11 @@ def _fail(argv: list[str], kind: str, message: str, code: int, diagnostics: list
         typer.echo(dumps(envelope(command or "", code, None, diagnostics=[d.to_json() for d in diagnostics],
                                   error=(kind, message))))
     else:
+        colour = colour_enabled(sys.stderr)
         for d in diagnostics:
-            typer.echo(_colour(d.format(), sys.stderr), err=True)
+            typer.echo(_colour(d.format(), sys.stderr), err=True, color=colour)
         label = "internal error" if kind == "internal" else "error"
-        typer.echo(f"{paint(label, 'error', sys.stderr)}: {message}", err=True)
+        typer.echo(f"{paint(label, 'error', sys.stderr)}: {message}", err=True, color=colour)
     sys.exit(code)
 
 
