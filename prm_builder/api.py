@@ -117,7 +117,7 @@ def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = Non
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
     assert result.spec is not None
     source = source_files(result.components)
-    mdapi = mdapi_files(result.components)
+    mdapi = mdapi_files(result.components, source)
     check_schema_conformance(source, mdapi)
     return CompiledProgram(result.spec, result.components, result.diagnostics, source, mdapi,
                            result.lock_text, result.lock_stale)
@@ -129,10 +129,12 @@ def check_schema_conformance(*file_sets: Files) -> None:
     from prm_builder.metadata.schema import load_schema
 
     schema = load_schema()
+    checked: set[bytes] = set()  # most MDAPI files are byte-identical to a source file
     for files in file_sets:
         for rel, data in files.items():
-            if rel + "-meta.xml" in files:
+            if rel + "-meta.xml" in files or data in checked:
                 continue  # a body file (.cls, .email) beside its -meta.xml: not metadata XML
+            checked.add(data)
             problems = schema.problems(data)
             if problems:
                 raise PrmInternalError(f"generated {rel} does not conform to the Metadata API "
