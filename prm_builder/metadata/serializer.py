@@ -32,6 +32,7 @@ class _Nil:
 
 NIL = _Nil()
 _TEXT = re.compile(rb">([^<]*)<")
+_QUOTE_IN_TEXT = re.compile(rb">[^<]*['\"]")
 
 
 def build_element(type_name: str, body: Body, tag: str | None = None,
@@ -60,7 +61,7 @@ def _fill(parent: etree._Element, type_name: str, body: Body, schema: MetadataSc
             child = etree.SubElement(parent, f"{{{MD_NS}}}{decl.name}")
             if item is NIL:
                 child.set(f"{{{XSI_NS}}}nil", "true")
-            elif isinstance(item, Mapping):
+            elif isinstance(item, dict) or isinstance(item, Mapping):  # dict first: the fast check
                 if decl.type not in schema.complex_types:
                     raise PrmInternalError(f"{where}.{decl.name} is a {decl.type}, not a structure")
                 _fill(child, decl.type, item, schema, f"{where}.{decl.name}")
@@ -83,6 +84,8 @@ def to_bytes(root: etree._Element) -> bytes:
     # only (attributes such as xsi:nil="true" keep theirs). The result is re-parsed below
     # to prove the document still means the same thing (only when a quote was replaced:
     # otherwise the bytes are lxml's own and re-parsing them proves nothing).
+    if not _QUOTE_IN_TEXT.search(body):
+        return DECLARATION + body + b"\n"  # no quote in any text: nothing to escape (most files)
     escaped = _TEXT.sub(lambda m: b">" + m.group(1).replace(b"'", b"&apos;").replace(b'"', b"&quot;") + b"<", body)
     if escaped != body and \
             etree.tostring(etree.fromstring(escaped), method="c14n") != etree.tostring(root, method="c14n"):
