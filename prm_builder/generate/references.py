@@ -95,7 +95,7 @@ def walk_formulas(body: Mapping[str, Any]) -> Iterator[str]:
     for key, value in body.items():
         items = value if isinstance(value, (list, tuple)) else [value]
         for item in items:
-            if isinstance(item, Mapping):
+            if isinstance(item, dict) or isinstance(item, Mapping):  # dict first: the fast check
                 yield from walk_formulas(item)
             elif key in FORMULA_KEYS and isinstance(item, str):
                 yield item
