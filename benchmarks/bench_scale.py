@@ -9,7 +9,7 @@ time (user + system) of the same runs, which a busy machine inflates less. The g
 check runs the same commands on a program a tenth the size.
 
 `sf project convert source` needs the Salesforce CLI and Node 22, pinned in
-benchmarks/sf-cli/package.json: `npm ci --prefix benchmarks/sf-cli` (or `npm install`).
+benchmarks/sf-cli/package.json: `npm install --prefix benchmarks/sf-cli`.
 Without them that column is skipped with a message. Not a test: nothing here fails a build.
 """
 
@@ -170,7 +170,7 @@ def main() -> None:
                   f"{'  met' if ratio >= 5 else '  MISSED'}")
         else:
             print(f"  sf project convert source: skipped (no Salesforce CLI in {SF_TOOLS.parent}; "
-                  "run `npm ci --prefix benchmarks/sf-cli`)")
+                  "run `npm install --prefix benchmarks/sf-cli`)")
         if not args.no_growth:
             small = Path(tmp) / "small"
             small_entries = scale_program(small / "specs", args.tiers, max(1, args.territories // 10))
