@@ -9,7 +9,8 @@ is caught here rather than by the org at deploy time.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator
 
 from prm_builder.errors import Diagnostic, Severity
 from prm_builder.generate.component import Component

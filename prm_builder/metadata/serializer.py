@@ -8,7 +8,8 @@ serializer does), trailing newline. So a retrieved file and a generated one diff
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from lxml import etree
 
@@ -45,15 +46,30 @@ def build_element(type_name: str, body: Body, tag: str | None = None,
     return root
 
 
+#: (schema id, type) -> (schema, {element name: (schema position, declaration)}); the schema
+#: is kept in the value so its id cannot be reused
+_POSITIONS: dict[tuple[int, str], tuple[MetadataSchema, dict[str, tuple[int, Any]]]] = {}
+
+
+def _positions(schema: MetadataSchema, type_name: str) -> dict[str, tuple[int, Any]]:
+    key = (id(schema), type_name)
+    if key not in _POSITIONS:
+        _POSITIONS[key] = (schema, {d.name: (i, d) for i, d in enumerate(schema.elements(type_name))})
+    return _POSITIONS[key][1]
+
+
 def _fill(parent: etree._Element, type_name: str, body: Body, schema: MetadataSchema, where: str) -> None:
-    decls = {d.name: d for d in schema.elements(type_name)}
-    unknown = set(body) - set(decls)
+    positions = _positions(schema, type_name)
+    unknown = set(body) - set(positions)
     if unknown:
         raise PrmInternalError(f"{where}: {type_name} has no element(s) {', '.join(sorted(unknown))}")
-    for decl in schema.elements(type_name):
-        if body.get(decl.name) in (None, "", []):
+    # the body's own keys in schema order (not every element the type declares: a
+    # CustomField declares ~60 and uses a handful)
+    for name in sorted(body, key=lambda k: positions[k][0]):
+        decl = positions[name][1]
+        if body[name] in (None, "", []):
             continue  # absent: Salesforce omits empty elements too
-        value = body[decl.name]
+        value = body[name]
         items = value if isinstance(value, (list, tuple)) else [value]
         if len(items) > 1 and not decl.repeated:
             raise PrmInternalError(f"{where}.{decl.name} may occur once, got {len(items)} values")
