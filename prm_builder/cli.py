@@ -299,7 +299,8 @@ def deploy(
     outcome = run_flow(flow, org, options, quiet=as_json)
     status = 0 if outcome.ok else 1
     text = f"{flow} on {org}: {'done' if outcome.ok else 'FAIL'}"
-    _emit("deploy", as_json, status, {"org": org, "flow": flow, "report": outcome.report}, text)
+    _emit("deploy", as_json, status, {"org": org, "flow": flow, "report": outcome.report}, text,
+          warnings=None if outcome.ok else [f"{flow} on {org} failed: see result.report"])
 
 
 @app.command()
