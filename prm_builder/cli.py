@@ -138,8 +138,10 @@ def _emit(command: str, as_json: bool, status: int, result: Any, text: str, *,
     raise typer.Exit(status)
 
 
-_COLOURED = re.compile(r"(?<![\w-])(PASS|FAIL|WARN|MANUAL|error|warning|NOT READY for sign-off)(?=[ :]|$)",
-                       re.MULTILINE)
+#: What gets colour: checklist status words, diagnostic severities (`file:1:2: error PRM-...`)
+#: and the checklist's verdict; never the same words in prose.
+_COLOURED = re.compile(r"(?<=\s)(PASS|FAIL|WARN|MANUAL)(?=\s)|(?:^|(?<=: ))(error|warning)(?= PRM-)"
+                       r"|(NOT READY for sign-off)$", re.MULTILINE)
 
 
 def _colour(text: str, stream: Any = None) -> str:
@@ -148,8 +150,12 @@ def _colour(text: str, stream: Any = None) -> str:
     stream = stream or sys.stdout
     if not colour_enabled(stream):
         return text
-    kinds = {"NOT READY for sign-off": "fail"}
-    return _COLOURED.sub(lambda m: paint(m.group(1), kinds.get(m.group(1), m.group(1)), stream), text)
+
+    def paint_match(m: re.Match[str]) -> str:
+        word = m.group(0)
+        return paint(word, "fail" if word.startswith("NOT READY") else word, stream)
+
+    return _COLOURED.sub(paint_match, text)
 
 
 def _diagnostics_text(diags: list[Diagnostic]) -> str:
