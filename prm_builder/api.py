@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from prm_builder.errors import Diagnostic, PrmInternalError, PrmUserError, has_errors, sort_diagnostics
 from prm_builder.generate import generate
@@ -23,9 +23,8 @@ if TYPE_CHECKING:
     from prm_builder.checklist.report import ChecklistReport
     from prm_builder.org.connection import OrgConnection
 
-DEFAULT_SPECS = Path("specs")
-DEFAULT_OUT = Path("force-app")
-DEFAULT_MDAPI = Path("build/mdapi")
+from prm_builder.paths import DEFAULT_DOCS_OUT, DEFAULT_MDAPI, DEFAULT_OUT, DEFAULT_SPECS  # noqa: E402,F401
+
 SOURCE_ROOT = "main/default"
 
 
@@ -127,7 +126,7 @@ def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = Non
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
     assert result.spec is not None
     source = source_files(result.components)
-    mdapi = mdapi_files(result.components)
+    mdapi = mdapi_files(result.components, source)
     check_schema_conformance(source, mdapi)
     return CompiledProgram(result.spec, result.components, result.diagnostics, source, mdapi,
                            result.lock_text, result.lock_stale)
@@ -139,19 +138,25 @@ def check_schema_conformance(*file_sets: Files) -> None:
     from prm_builder.metadata.schema import load_schema
 
     schema = load_schema()
+    checked: set[bytes] = set()  # most MDAPI files are byte-identical to a source file
     for files in file_sets:
         for rel, data in files.items():
-            if rel + "-meta.xml" in files:
+            if rel + "-meta.xml" in files or data in checked:
                 continue  # a body file (.cls, .email) beside its -meta.xml: not metadata XML
+            checked.add(data)
             problems = schema.problems(data)
             if problems:
                 raise PrmInternalError(f"generated {rel} does not conform to the Metadata API "
                                        f"schema: {'; '.join(problems[:3])}")
 
 
+#: Reports a stage of long work (the CLI prints it on stderr); None: silent.
+Progress = Callable[[str], None] | None
+
+
 def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_dir: Path = DEFAULT_MDAPI,
           *, check: bool = False, today: dt.date | None = None, force: bool = False,
-          org_alias: str | None = None, deploying_user: str | None = None) -> BuildResult:
+          org_alias: str | None = None, deploying_user: str | None = None, progress: Progress = None) -> BuildResult:
     """Compile the specs and write force-app/ (source format) and the MDAPI package.
 
     With check=True nothing is written: the result says whether force-app/ is stale.
@@ -160,12 +165,15 @@ def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_di
     replaced only with force=True. `org_alias` / `deploying_user`: build for one org (see `validate`).
     """
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_OUT), "--mdapi-out": (mdapi_dir, DEFAULT_MDAPI)})
+    report = _Stages(progress)
     compiled = compile_program(specs_dir, today, org_alias=org_alias, deploying_user=deploying_user)
+    report(f"compiled {len(compiled.components)} components")
     source_tree = {f"{SOURCE_ROOT}/{rel}": data for rel, data in compiled.source.items()}
     program = compiled.spec.program.name
     if check:
         return BuildResult(compiled, diff_tree(out_dir, source_tree, program=program),
                            diff_tree(mdapi_dir, compiled.mdapi, manifest=False, option="--mdapi-out"), False)
+    report(f"writing {out_dir} and {mdapi_dir}")
     with Transaction() as tx:
         source_changes = tx.tree(out_dir, source_tree, program=program, force=force, option="--out")
         mdapi_changes = tx.tree(mdapi_dir, compiled.mdapi, keep_foreign=False, option="--mdapi-out")
@@ -181,9 +189,6 @@ def json_schema() -> dict[str, Any]:
     schema.pop("required", None)  # a program is split across files; each holds some sections
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://prm-builder.dev/schema/prm-spec.json", **schema}
-
-
-DEFAULT_DOCS_OUT = Path("build/docs")
 
 
 @dataclass
@@ -223,8 +228,24 @@ def check_out_dirs(specs_dir: Path, outs: dict[str, tuple[Path, Path]]) -> None:
                                    "give each output a folder of its own")
 
 
+class _Stages:
+    """Progress for long work: silent for the first second (small programs stay quiet),
+    then each stage is announced with the time so far."""
+
+    def __init__(self, progress: Progress, after: float = 1.0) -> None:
+        import time
+
+        self._progress, self._after, self._clock = progress, after, time.perf_counter
+        self._start = self._clock()
+
+    def __call__(self, message: str) -> None:
+        elapsed = self._clock() - self._start
+        if self._progress is not None and elapsed >= self._after:
+            self._progress(f"[{elapsed:5.1f}s] {message}")
+
+
 def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, as_of: dt.date | None = None,
-         checklist: Any = _default_checklist) -> DocsResult:
+         checklist: Any = _default_checklist, progress: Progress = None) -> DocsResult:
     """Generate the handoff documentation package (HTML + Markdown + SVG) into out_dir.
 
     `checklist(specs_dir, as_of_date)` returns the checklist report or None; the
@@ -243,9 +264,19 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
     if not result.ok:
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
     assert result.spec is not None
-    report = checklist(specs_dir, when) if checklist else None
+    stages = _Stages(progress)
+    stages("specs validated; running the review checklist")
+    if checklist is _default_checklist:
+        # the same validation the checklist would repeat (1 s at 3,000 assignment entries)
+        from prm_builder.checklist import run_checklist
+
+        report = run_checklist(result, specs_dir=str(specs_dir), today=when, org=None)
+    else:
+        report = checklist(specs_dir, when) if checklist else None
     ctx = DocContext(result.spec, result.components, origin, report, _deploy_hints())
+    stages("rendering pages and diagrams")
     sections, files = package_files(ctx)
+    stages(f"writing {len(files)} files to {out_dir}")
     changes = write_tree(out_dir, files)
     return DocsResult(files, changes, [s.id for s in sections], origin.as_of)
 

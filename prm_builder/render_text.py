@@ -14,8 +14,8 @@ def diagnostics(diags: list[Diagnostic]) -> str:
     return "\n".join(lines)
 
 
-def changes(label: str, ch: TreeChanges) -> str:
+def changes(label: str, ch: TreeChanges, *, details: bool = True) -> str:
     text = (f"{label}: {len(ch.added)} added, {len(ch.changed)} changed, {len(ch.removed)} removed, "
             f"{ch.unchanged} unchanged")
-    details = [f"  + {p}" for p in ch.added] + [f"  ~ {p}" for p in ch.changed] + [f"  - {p}" for p in ch.removed]
-    return "\n".join([text, *details[:200]])
+    lines = [f"  + {p}" for p in ch.added] + [f"  ~ {p}" for p in ch.changed] + [f"  - {p}" for p in ch.removed]
+    return "\n".join([text, *lines[:200]]) if details else text

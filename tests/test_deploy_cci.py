@@ -114,12 +114,15 @@ def test_apex_test_failure_lists_each_test_with_its_message(tmp_path: Path) -> N
 
 
 @responses.activate
-def test_check_only_validates_all_steps_in_one_package_and_records_the_validation(tmp_path: Path) -> None:
+@pytest.mark.parametrize("level", ["RunLocalTests", "RunAllTestsInOrg"])
+def test_check_only_validates_all_steps_in_one_package_and_records_the_validation(tmp_path: Path, level: str) -> None:
+    """RunAllTestsInOrg runs every local test too, so it validates for production as well
+    (Metadata API DeployOptions.testLevel); the level reaches the org as given."""
     mm.success_sequence()
-    report = _deploy(tmp_path, components=all_steps_components(), check_only=True, test_level="RunLocalTests")
+    report = _deploy(tmp_path, components=all_steps_components(), check_only=True, test_level=level)
     assert report.ok, report.format()
     [call] = mm.deploy_calls()
-    assert mm.deploy_option(call, "checkOnly") == "true"
+    assert mm.deploy_option(call, "checkOnly") == "true" and mm.deploy_option(call, "testLevel") == level
     assert sorted(mm.sent_zip(call).namelist()) == mdapi_names(all_steps_components())
     record = load_record(tmp_path / "records", "dev")
     assert record.components == {} and record.validated_build  # validated, nothing deployed

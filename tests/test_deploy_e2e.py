@@ -146,7 +146,7 @@ def test_prm_deploy_failure_json_report_and_exit_1(project: Path, checklist_call
     mm.add(mm.status("Failed", done=True, errors=1, total=15, details=failure))
     assert _prm("deploy", "--org", "dev", "--json") == 1
     payload = json.loads(capsys.readouterr().out)
-    [step] = payload["report"]["steps"]
+    [step] = payload["result"]["report"]["steps"]
     assert step["hints"] == ["PRM-D05"] and step["component_failures"][0]["line"] == 7
     assert checklist_calls == []  # the flow stopped at the failed step
 

@@ -137,4 +137,4 @@ def test_prm_plan_cli_needs_no_org_and_no_cumulusci(tmp_path: Path) -> None:
                           env={**os.environ, "PYTHONPATH": str(ROOT), "PRM_TODAY": "2026-11-22"}, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY []"
-    assert '"steps": [\n    "metadata"\n  ]' in proc.stdout
+    assert '"steps": [\n      "metadata"\n    ]' in proc.stdout  # inside the --json envelope's result

@@ -371,7 +371,8 @@ def test_origin_commit_only_for_committed_unmodified_specs(tmp_path: Path) -> No
     subprocess.run([*git, "commit", "-qm", "specs", "--date", "2026-10-01T12:00:00"], cwd=tmp_path, check=True,
                    env={**os.environ, "GIT_COMMITTER_DATE": "2026-10-01T12:00:00"})
     committed = origin_of(specs, None)
-    assert len(committed.commit) == 40 and committed.as_of == "2026-10-01"
+    # due dates: the one rule of `prm check` too (issue 15) - today, not the commit date
+    assert len(committed.commit) == 40 and committed.as_of == dt.date.today().isoformat()
     (specs / "program.yml").write_text((specs / "program.yml").read_text() + "\n")
     edited = origin_of(specs, TODAY)
     assert edited.commit == "" and edited.digest != committed.digest
@@ -395,8 +396,10 @@ def test_cli_json_output(tmp_path: Path) -> None:
     proc = run_prm("docs", "--specs", str(specs), "--out", "handoff", "--json", "--as-of", "2026-11-22", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
-    assert payload["ok"] and payload["as_of"] == "2026-11-22" and payload["sections"][0] == "index"
-    assert "handoff/index.html" not in payload["changes"]["added"] and "index.html" in payload["changes"]["added"]
+    assert payload["ok"] and payload["command"] == "docs"
+    result = payload["result"]
+    assert result["as_of"] == "2026-11-22" and result["sections"][0] == "index"
+    assert "handoff/index.html" not in result["changes"]["added"] and "index.html" in result["changes"]["added"]
 
 
 def test_runbook_lists_every_deploy_hint(package: Path) -> None:

@@ -469,3 +469,48 @@ def test_lead_field_names_use_the_shared_field_checks(tmp_path: Path) -> None:
     [diag] = [d for d in api.validate(specs, TODAY).diagnostics if d.code == "PRM-V166"]
     assert "two lead distribution fields are named 'Distribution_Tier__c'" in diag.message
     assert diag.ref is not None and diag.ref.line == 6 and diag.related
+
+
+def _brute_force_unreachable(entries: list[lr.EntryPlan]) -> list[tuple[str, str]]:
+    """The definition: each entry against every earlier one, first cover wins."""
+    found = []
+    for j, later in enumerate(entries):
+        earlier = next((e for e in entries[:j] if e.covers(later)), None)
+        if earlier is not None:
+            found.append((later.description, earlier.description))
+    return found
+
+
+def test_unreachable_index_gives_the_brute_force_answer() -> None:
+    """The indexed PRM-V161 check (issue 15: it was quadratic) finds exactly the pairs the
+    definition does, on random entries over a small alphabet so that covers are common."""
+    import random
+
+    rng = random.Random(15)
+    fields, values = ["Country", "Tier", "Product"], ["a", "b", "c", "d"]
+    for _ in range(300):
+        entries = []
+        for k in range(rng.randint(1, 12)):
+            roll = rng.random()
+            if roll < 0.05:
+                entries.append(lr.EntryPlan(f"q{k}", {}, frozenset(), rng.choice(["X>1", "X>2"]), None, f"e{k}"))
+                continue
+            equals = {f: tuple(rng.sample(values, rng.randint(0 if roll < 0.1 else 1, 3)))
+                      for f in rng.sample(fields, rng.randint(0, 3))}
+            atoms = frozenset(rng.sample([("Rating", "notEqual", ""), ("Status", "equals", "New")],
+                                         rng.randint(0, 1)))
+            entries.append(lr.EntryPlan(f"q{k}", equals, atoms, None, None, f"e{k}"))
+        got = [(a.description, b.description) for a, b in lr.unreachable(entries)]
+        assert got == _brute_force_unreachable(entries)
+
+
+def test_unreachable_is_fast_at_the_entry_limit() -> None:
+    """6 tiers x 428 territories + their territory entries: ~3,000 entries, none unreachable.
+    The quadratic version compared 560,000 pairs here (2 s); the index compares a few."""
+    import time
+
+    entries = [_plan(f"q{t}_{r}", {"Country": (f"C{r}",), "Tier": (f"T{t}",)}) for t in range(6) for r in range(428)]
+    entries += [_plan(f"top{r}", {"Country": (f"C{r}",)}) for r in range(428)]
+    start = time.process_time()
+    assert list(lr.unreachable(entries)) == []
+    assert time.process_time() - start < 0.5

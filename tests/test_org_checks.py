@@ -136,7 +136,7 @@ def test_cli_check_org_from_env_prints_table_json_and_junit(env_org, monkeypatch
     code, out, err = _run_cli(monkeypatch, capsys, "check", "--org-from-env", "--json", "--junit", str(junit),
                               "--today", TODAY.isoformat())
     payload = json.loads(out)
-    assert code == 0 and payload["ok"] and {i["id"] for i in payload["items"] if i["live"]} >= {"L01", "L05"}
+    assert code == 0 and payload["ok"] and {i["id"] for i in payload["result"]["items"] if i["live"]} >= {"L01", "L05"}
     assert junit.read_bytes().startswith(b"<?xml") and b'name="L03 ' in junit.read_bytes()
     for text in (out, err, junit.read_text()):
         assert fake_org.TOKEN not in text
@@ -170,7 +170,7 @@ def test_cli_expired_session_still_gives_ci_a_failing_junit_and_json(env_org, mo
                               "--today", TODAY.isoformat())
     assert code == 1
     payload = json.loads(out)
-    assert payload["ok"] is False and "session has expired" in payload["error"]
+    assert payload["ok"] is False and "session has expired" in payload["error"]["message"]
     root = etree.fromstring(junit.read_bytes())
     assert root.get("errors") == "1"
     assert "session has expired" in root.find("testsuite/testcase/error").get("message")

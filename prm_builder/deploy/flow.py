@@ -30,15 +30,16 @@ def _log_to(stream: Any) -> logging.Handler:
 
 def run_flow(flow_name: str, org: str, task_options: dict[str, dict[str, Any]], *, quiet: bool = False) -> FlowOutcome:
     import click
-    from cumulusci.cli.runtime import CliRuntime
-    from cumulusci.core.exceptions import CumulusCIException
+    from cumulusci.core.exceptions import CumulusCIException, ScratchOrgException
+
+    from prm_builder.org.cci_runtime import cli_runtime
 
     from prm_builder.deploy.tasks import PrmDeployFailed
 
     handler = _log_to(sys.stderr if quiet else sys.stdout)
     try:
         try:
-            runtime = CliRuntime(load_keychain=True)
+            runtime = cli_runtime()
             if runtime.project_config is None:
                 raise PrmUserError("no CumulusCI project here: run `prm deploy` in the project root, the git "
                                    "checkout holding cumulusci.yml")
@@ -48,6 +49,8 @@ def run_flow(flow_name: str, org: str, task_options: dict[str, dict[str, Any]], 
             coordinator.run(org_config)
         except PrmDeployFailed as exc:
             return FlowOutcome(False, exc.report.to_json())
+        except ScratchOrgException as exc:
+            raise PrmUserError(scratch_org_message(org, str(exc))) from None
         except (CumulusCIException, click.ClickException) as exc:
             message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
             raise PrmUserError(f"{flow_name} on {org}: {message or type(exc).__name__}") from None
@@ -74,3 +77,35 @@ def _check_org_known(runtime: Any, org: str) -> None:
         raise PrmUserError(f"org '{org}' is not connected to CumulusCI and its scratch org definition "
                            f"{config_file} does not exist: connect it with `cci org connect {org}` "
                            "(`cci org list` shows the connected orgs)")
+
+
+def scratch_org_message(org: str, raw: str) -> str:
+    """One actionable line for a scratch org CumulusCI could not create, instead of the
+    Salesforce CLI's raw JSON and Node stack trace CumulusCI passes on. `sf org create
+    scratch --json` fails with e.g. {"name": "NoDefaultDevHubError", "message": "No default
+    dev hub found. Use -v or --target-dev-hub to specify an environment.", "stack": ...}."""
+    sf_error = _sf_json_error(raw)
+    name, message = str(sf_error.get("name", "")), str(sf_error.get("message", ""))
+    said = " ".join((message or raw.replace("Failed to create scratch org:", "")).split())[:300]
+    if "devhub" in name.lower() or "dev hub" in (message or raw).lower():
+        return (f"org '{org}' is a scratch org that CumulusCI creates with a Dev Hub, and no Dev Hub is "
+                "connected: log in to your Dev Hub once with `sf org login web --set-default-dev-hub "
+                f"--alias devhub`, then run the command again (sf said: {said or name})")
+    return (f"could not create scratch org '{org}': {said or name or 'the Salesforce CLI failed'}; "
+            "`sf org list` shows your Dev Hub and `sf doctor` checks the Salesforce CLI")
+
+
+def _sf_json_error(raw: str) -> dict[str, Any]:
+    """The first JSON object in CumulusCI's message (sf's --json output), or {}."""
+    import json
+
+    start = raw.find("{")
+    while start != -1:
+        try:
+            value, _ = json.JSONDecoder().raw_decode(raw[start:])
+            if isinstance(value, dict):
+                return value
+        except ValueError:
+            pass
+        start = raw.find("{", start + 1)
+    return {}

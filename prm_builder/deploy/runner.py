@@ -27,8 +27,12 @@ from prm_builder.errors import PrmUserError
 from prm_builder.generate.component import Component
 from prm_builder.write.render import mdapi_files
 
-TestLevel = Literal["NoTestRun", "RunLocalTests", "RunSpecifiedTests"]
-TEST_LEVELS: tuple[str, ...] = ("NoTestRun", "RunLocalTests", "RunSpecifiedTests")
+# The Metadata API's DeployOptions.testLevel values (CumulusCI's Deploy task accepts the same).
+TestLevel = Literal["NoTestRun", "RunLocalTests", "RunAllTestsInOrg", "RunSpecifiedTests"]
+TEST_LEVELS: tuple[str, ...] = ("NoTestRun", "RunLocalTests", "RunAllTestsInOrg", "RunSpecifiedTests")
+#: check-only runs that count as the validation a production deploy needs: every local
+#: test ran (RunAllTestsInOrg runs those and the managed packages' tests too)
+VALIDATING_LEVELS = ("RunLocalTests", "RunAllTestsInOrg")
 Progress = Callable[[str], None]
 
 
@@ -275,7 +279,7 @@ def run_deploy(components: list[Component], opts: DeployOptions, deployer: StepD
                 if package.step.activate_duplicate_rules:
                     report.duplicate_rules_to_activate += [
                         c.full_name for c in package.components if c.type == "DuplicateRule"]
-    if opts.check_only and report.ok and opts.test_level == "RunLocalTests":
+    if opts.check_only and report.ok and opts.test_level in VALIDATING_LEVELS:
         record.validated_build = current_build
         report.record_file = save_record(opts.record_dir, record)
     return report

@@ -117,7 +117,7 @@ class DeploySteps(BaseSalesforceTask):
     task_options = {
         **SPECS_OPTION,
         "check_only": {"description": "Validate only: nothing is saved in the org (default: False)."},
-        "test_level": {"description": "NoTestRun, RunLocalTests or RunSpecifiedTests (default: the org's)."},
+        "test_level": {"description": "NoTestRun, RunLocalTests, RunAllTestsInOrg or RunSpecifiedTests (default: the org's)."},
         "specified_tests": {"description": "Comma-separated test classes, with test_level RunSpecifiedTests."},
         "allow_destructive": {"description": "Delete components removed from the specs (default: False: listed, skipped)."},
         "full": {"description": "Ignore the deploy record and send every component (default: False)."},

@@ -8,6 +8,7 @@ inline in a page, as a standalone .svg file, and on paper.
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -106,17 +107,24 @@ class _Edge(GEdge):
         return self._seq
 
 
-def _lines(node: Node) -> list[str]:
-    lines = textwrap.wrap(node.label, WRAP) or [""]
+@functools.lru_cache(maxsize=4096)
+def _label_lines(label: str) -> tuple[str, ...]:
+    return tuple(textwrap.wrap(label, WRAP) or [""])
+
+
+@functools.lru_cache(maxsize=4096)
+def _lines(node: Node) -> tuple[str, ...]:
+    """Label lines, then detail lines (cached: measured for the layout, then drawn)."""
+    lines = list(_label_lines(node.label))
     for detail in node.details:
         lines += textwrap.wrap(detail, WRAP + 14, subsequent_indent="  ") or [""]
-    return lines
+    return tuple(lines)
 
 
 def _size(node: Node) -> tuple[float, float]:
     """Box size from the text: label lines are bold (wider glyphs), details a size smaller."""
     lines = _lines(node)
-    n_label = len(textwrap.wrap(node.label, WRAP) or [""])
+    n_label = len(_label_lines(node.label))
     width = max([len(s) * BOLD_W for s in lines[:n_label]] + [len(s) * DETAIL_W for s in lines[n_label:]])
     return width + 2 * PAD_X, len(lines) * LINE_H + 2 * PAD_Y
 
@@ -192,10 +200,35 @@ def merge_parallel(graph: Graph) -> Graph:
     return Graph(graph.nodes, tuple(merged.values()))
 
 
-def render_svg(name: str, title: str, graph: Graph) -> str:
-    """The diagram as an SVG document string (no XML declaration: it is embedded inline too)."""
+def ladder_layout(graph: Graph, rows: Sequence[tuple[str, str | None]]) -> tuple[
+        dict[str, tuple[float, float, float, float]], list[list[tuple[float, float]]]]:
+    """Rows of (left node, right node or None), top to bottom: the layout a layered layout
+    gives a chain of tests with one target each, computed directly in linear time (the
+    layout library's graph construction is quadratic and recursive in a long chain)."""
+    sizes = {n.id: _size(n) for n in graph.nodes}
+    left_w = max(sizes[left][0] for left, _ in rows)
+    right_w = max((sizes[right][0] for _, right in rows if right), default=0.0)
+    left_x, right_x = left_w / 2, left_w + 36 + 60 + right_w / 2
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    y = 0.0
+    for left, right in rows:
+        height = max(sizes[left][1], sizes[right][1] if right else 0.0)
+        boxes[left] = (left_x, y + height / 2, *sizes[left])
+        if right:
+            boxes[right] = (right_x, y + height / 2, *sizes[right])
+        y += height + 44
+    routes = []
+    for e in graph.edges:
+        a, b = boxes[e.src], boxes[e.dst]
+        routes.append([_clip(b[:2], a), _clip(a[:2], b)])
+    return boxes, routes
+
+
+def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, str | None]] | None = None) -> str:
+    """The diagram as an SVG document string (no XML declaration: it is embedded inline too).
+    With `rows`, the nodes are placed as a ladder (ladder_layout) instead of by grandalf."""
     graph = merge_parallel(graph)
-    boxes, routes = layout(graph)
+    boxes, routes = ladder_layout(graph, rows) if rows is not None else layout(graph)
     min_x = min(x - w / 2 for x, _, w, _ in boxes.values()) - MARGIN
     min_y = min(y - h / 2 for _, y, _, h in boxes.values()) - MARGIN
     max_x = max(x + w / 2 for x, _, w, _ in boxes.values()) + MARGIN
@@ -245,7 +278,7 @@ def render_svg(name: str, title: str, graph: Graph) -> str:
             rx="10" if node.kind in ("start", "ok", "bad") else "3", fill=fill, stroke=stroke, stroke_width="1.4")
         text = _el(group, "text", x=_n(cx), y=_n(cy - h / 2 + PAD_Y + FONT_SIZE - 1), text_anchor="middle",
                    fill="#202124")
-        label_lines = textwrap.wrap(node.label, WRAP) or [""]
+        label_lines = _label_lines(node.label)
         for i, line in enumerate(_lines(node)):
             span = _el(text, "tspan", x=_n(cx), dy="0" if i == 0 else _n(LINE_H))
             if i < len(label_lines):

@@ -9,6 +9,8 @@ that is how unreachable entries are found.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -325,25 +327,39 @@ def _entries(spec: ProgramSpec, result: RoutingPlan) -> Iterator[EntryPlan]:
 def unreachable(entries: list[EntryPlan]) -> Iterator[tuple[EntryPlan, EntryPlan]]:
     """(entry, earlier entry that catches every lead it would) for each unreachable entry.
 
-    An earlier entry with a condition on field f can only cover a later one if it accepts
-    the later entry's first value of f, so earlier entries are indexed by (field, value):
-    each entry is compared with a handful of candidates instead of all its predecessors
-    (3,000 entries would otherwise take millions of comparisons).
+    An earlier entry E covers a later entry L only if every field E tests is one L tests and
+    E accepts L's first value of it. So earlier entries are indexed by the fields they test
+    and, under those, by every combination of their values: L looks up, for each field set
+    seen so far that L also tests, the combination of its own first values. Each entry is
+    compared with a handful of candidates, not with all its predecessors (3,000 entries
+    would otherwise take millions of comparisons); the answer is the brute-force one.
+    Entries the index cannot describe (formulas, atoms only, a field no value satisfies,
+    very many value combinations) are compared the brute-force way.
     """
-    by_value: dict[tuple[str, str], list[int]] = {}
-    unindexed: list[int] = []  # no equals condition: atoms only, formulas, the catch-all
+    index: dict[tuple[str, ...], dict[tuple[str, ...], list[int]]] = {}
+    unindexed: list[int] = []
     for j, later in enumerate(entries):
-        candidates = set(unindexed)
-        for f, values in later.equals.items():
-            if values:
-                candidates.update(by_value.get((f, values[0]), ()))
+        equals = later.equals
+        if any(not values for values in equals.values()):
+            candidates = list(range(j))  # matches no lead at all: anything may cover it
+        else:
+            candidates = list(unindexed)
+            for fields, by_values in index.items():
+                if all(f in equals for f in fields):
+                    candidates += by_values.get(tuple(equals[f][0] for f in fields), ())
         for i in sorted(candidates):
             if entries[i].covers(later):
                 yield later, entries[i]
                 break
-        if later.equals:
-            for f, values in later.equals.items():
-                for v in values:
-                    by_value.setdefault((f, v), []).append(j)
-        else:
+        fields = tuple(sorted(equals))
+        combinations = math.prod(len(equals[f]) for f in fields)
+        if later.formula is not None or not fields or not combinations or combinations > _COMBINATIONS_MAX:
             unindexed.append(j)
+            continue
+        by_values = index.setdefault(fields, {})
+        for values in itertools.product(*(equals[f] for f in fields)):
+            by_values.setdefault(values, []).append(j)
+
+
+#: Above this many value combinations an entry is compared the brute-force way instead.
+_COMBINATIONS_MAX = 512

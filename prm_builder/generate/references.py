@@ -9,7 +9,8 @@ is caught here rather than by the org at deploy time.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterable, Iterator
 
 from prm_builder.errors import Diagnostic, Severity
 from prm_builder.generate.component import Component
@@ -100,7 +101,7 @@ def walk_formulas(body: Mapping[str, Any]) -> Iterator[str]:
     for key, value in body.items():
         items = value if isinstance(value, (list, tuple)) else [value]
         for item in items:
-            if isinstance(item, Mapping):
+            if isinstance(item, dict) or isinstance(item, Mapping):  # dict first: the fast check
                 yield from walk_formulas(item)
             elif key in FORMULA_KEYS and isinstance(item, str):
                 yield item

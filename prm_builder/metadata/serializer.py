@@ -8,7 +8,8 @@ serializer does), trailing newline. So a retrieved file and a generated one diff
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from lxml import etree
 
@@ -40,6 +41,7 @@ class XsdString(str):
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 _TEXT = re.compile(rb">([^<]*)<")
+_QUOTE_IN_TEXT = re.compile(rb">[^<]*['\"]")
 
 
 def build_element(type_name: str, body: Body, tag: str | None = None,
@@ -55,15 +57,30 @@ def build_element(type_name: str, body: Body, tag: str | None = None,
     return root
 
 
+#: (schema id, type) -> (schema, {element name: (schema position, declaration)}); the schema
+#: is kept in the value so its id cannot be reused
+_POSITIONS: dict[tuple[int, str], tuple[MetadataSchema, dict[str, tuple[int, Any]]]] = {}
+
+
+def _positions(schema: MetadataSchema, type_name: str) -> dict[str, tuple[int, Any]]:
+    key = (id(schema), type_name)
+    if key not in _POSITIONS:
+        _POSITIONS[key] = (schema, {d.name: (i, d) for i, d in enumerate(schema.elements(type_name))})
+    return _POSITIONS[key][1]
+
+
 def _fill(parent: etree._Element, type_name: str, body: Body, schema: MetadataSchema, where: str) -> None:
-    decls = {d.name: d for d in schema.elements(type_name)}
-    unknown = set(body) - set(decls)
+    positions = _positions(schema, type_name)
+    unknown = set(body) - set(positions)
     if unknown:
         raise PrmInternalError(f"{where}: {type_name} has no element(s) {', '.join(sorted(unknown))}")
-    for decl in schema.elements(type_name):
-        if body.get(decl.name) in (None, "", []):
+    # the body's own keys in schema order (not every element the type declares: a
+    # CustomField declares ~60 and uses a handful)
+    for name in sorted(body, key=lambda k: positions[k][0]):
+        decl = positions[name][1]
+        if body[name] in (None, "", []):
             continue  # absent: Salesforce omits empty elements too
-        value = body[decl.name]
+        value = body[name]
         items = value if isinstance(value, (list, tuple)) else [value]
         if len(items) > 1 and not decl.repeated:
             raise PrmInternalError(f"{where}.{decl.name} may occur once, got {len(items)} values")
@@ -74,7 +91,7 @@ def _fill(parent: etree._Element, type_name: str, body: Body, schema: MetadataSc
             elif isinstance(item, XsdString):
                 child.set(f"{{{XSI_NS}}}type", "xsd:string")
                 child.text = str(item)
-            elif isinstance(item, Mapping):
+            elif isinstance(item, dict) or isinstance(item, Mapping):  # dict first: the fast check
                 if decl.type not in schema.complex_types:
                     raise PrmInternalError(f"{where}.{decl.name} is a {decl.type}, not a structure")
                 _fill(child, decl.type, item, schema, f"{where}.{decl.name}")
@@ -95,9 +112,13 @@ def to_bytes(root: etree._Element) -> bytes:
     body = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
     # lxml escapes &, < and > in text; Salesforce also writes quotes as entities, in text
     # only (attributes such as xsi:nil="true" keep theirs). The result is re-parsed below
-    # to prove the document still means the same thing.
+    # to prove the document still means the same thing (only when a quote was replaced:
+    # otherwise the bytes are lxml's own and re-parsing them proves nothing).
+    if not _QUOTE_IN_TEXT.search(body):
+        return DECLARATION + body + b"\n"  # no quote in any text: nothing to escape (most files)
     escaped = _TEXT.sub(lambda m: b">" + m.group(1).replace(b"'", b"&apos;").replace(b'"', b"&quot;") + b"<", body)
-    if etree.tostring(etree.fromstring(escaped), method="c14n") != etree.tostring(root, method="c14n"):
+    if escaped != body and \
+            etree.tostring(etree.fromstring(escaped), method="c14n") != etree.tostring(root, method="c14n"):
         raise PrmInternalError("serializer changed the document while escaping quotes")
     return DECLARATION + escaped + b"\n"
 

@@ -63,9 +63,9 @@ def from_cumulusci(name: str, runtime: Any = None) -> OrgConnection:
     org_config = None
     try:
         if runtime is None:
-            from cumulusci.cli.runtime import CliRuntime
+            from prm_builder.org.cci_runtime import cli_runtime
 
-            runtime = CliRuntime(load_keychain=True)
+            runtime = cli_runtime()
         org_config = runtime.keychain.get_org(name)
         # Tokens in the keychain expire after a few hours: refresh like `cci org info` does.
         org_config.refresh_oauth_token(runtime.keychain)

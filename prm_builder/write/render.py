@@ -37,8 +37,12 @@ def source_files(components: Iterable[Component]) -> Files:
     return dict(sorted(files.items()))
 
 
-def mdapi_files(components: Iterable[Component]) -> Files:
-    """Files of an MDAPI package, package.xml included (object children folded into .object)."""
+def mdapi_files(components: Iterable[Component], source: Files | None = None) -> Files:
+    """Files of an MDAPI package, package.xml included (object children folded into .object).
+
+    `source` (source_files() of the same components) is reused: every component but an
+    object and its children serializes to the same bytes in both formats (2,619 of 2,626
+    files at 3,000 assignment entries), so those are not serialized twice."""
     files: Files = {}
     objects: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     object_bodies: dict[str, dict] = {}
@@ -55,8 +59,9 @@ def mdapi_files(components: Iterable[Component]) -> Files:
             objects[c.full_name]  # noqa: B018 - make sure the object gets a file
             continue
         path = mdapi_path(c.type, c.full_name).as_posix()
-        body = {k: v for k, v in c.body.items() if k != "fullName"}
-        files[path] = serialize(c.type, body)
+        same = source.get(source_path(c.type, c.full_name).as_posix()) if source is not None else None
+        files[path] = same if same is not None else \
+            serialize(c.type, {k: v for k, v in c.body.items() if k != "fullName"})
         if lay.has_content:
             files[path + "-meta.xml"] = files.pop(path)
             files[path] = c.content or b""
