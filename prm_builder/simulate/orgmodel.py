@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .standard_fields import STANDARD_FIELDS, STANDARD_RELATIONSHIPS
+from .standard_fields import CUSTOM_OBJECT_FIELDS, STANDARD_FIELDS, STANDARD_RELATIONSHIPS
 
 NS = "{http://soap.sforce.com/2006/04/metadata}"
 
@@ -83,6 +83,7 @@ class Field:
     default_value: str = ""
     required: bool = False
     summary: tuple[str, str, str] | None = None  # (operation, summarized field, foreign key)
+    summary_filter: list[Criterion] = field(default_factory=list)
     source: str = ""
 
 
@@ -237,7 +238,8 @@ class OrgModel:
             for fname, f in sobj.fields.items():
                 if fname.lower() == name.lower():
                     return f
-        for fname, (ftype, ref) in STANDARD_FIELDS.get(obj, {}).items():
+        standard = STANDARD_FIELDS.get(obj) or (CUSTOM_OBJECT_FIELDS if obj.endswith("__c") else {})
+        for fname, (ftype, ref) in standard.items():
             if fname.lower() == name.lower():
                 return Field(fname, ftype, reference_to=ref)
         return None
@@ -287,6 +289,8 @@ def _read_field(path: Path, rel: str) -> Field:
         default_value=default or _t(el, "defaultValue"),
         required=_t(el, "required") == "true" or _t(el, "type") == "MasterDetail",
         summary=summary,
+        summary_filter=[Criterion(_t(c, "field"), _t(c, "operation"), _t(c, "value"))
+                        for c in _all(el, "summaryFilterItems")],
         source=rel,
     )
 

@@ -49,3 +49,9 @@ STANDARD_RELATIONSHIPS: dict[str, dict[str, str]] = {
     "PartnerFundClaim": {"Request": "RequestId", "ChannelPartner": "ChannelPartnerId"},
     "PartnerFundAllocation": {"ChannelPartner": "ChannelPartnerId"},
 }
+
+# Fields every custom object has (Metadata API: CustomObject standard fields).
+CUSTOM_OBJECT_FIELDS: dict[str, tuple[str, str]] = {
+    "Id": ("Id", ""), "Name": ("Text", ""), "OwnerId": ("Lookup", "User"), "CreatedById": ("Lookup", "User"),
+    "CreatedDate": ("DateTime", ""), "LastModifiedDate": ("DateTime", ""),
+}

@@ -1,0 +1,155 @@
+"""Scenarios: business rules written as data (issue 13), in `specs/scenarios/*.yml`.
+
+A scenario names who acts (a persona), a starting record, a sequence of actions, and what
+must hold afterwards (owner, approval path, fields, visibility, a rule blocking an action).
+`prm test` runs them against the generated metadata (prm_builder/simulate)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from prm_builder.model.base import NonEmptyStr, SpecNode
+
+Role = Literal["partner_user", "partner_manager", "channel_manager", "channel_operations",
+               "mdf_approver", "admin", "marketing"]
+Access = Literal["none", "read", "edit"]
+
+
+class Persona(SpecNode):
+    """Who acts. Partner roles belong to an account of a tier; internal roles to groups."""
+
+    role: Role
+    """partner_user, partner_manager (the partner account's manager), channel_manager,
+    channel_operations, mdf_approver, admin, or marketing (an internal user with no PRM access)."""
+    tier: str | None = None
+    """Partner roles: the tier of their account (Partner_Tier__c)."""
+    account: str | None = None
+    """Partner roles: the partner account's name (defaults to '<tier> Partner')."""
+    user: str | None = None
+    """A username, for approval steps assigned to a named user."""
+    groups: list[str] = []
+    """Public groups the user belongs to, in addition to those of the role (tier group for
+    partners; Channel_Managers, Channel_Operations for those roles)."""
+    permission_sets: list[str] | None = None
+    """Permission sets assigned; by default partner roles get the generated sets whose name
+    contains 'Partner', internal roles the others, admin all."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        # `persona: channel_manager` is short for `persona: {role: channel_manager}`.
+        return {"role": data} if isinstance(data, str) else data
+
+    @model_validator(mode="after")
+    def _partner_needs_tier(self) -> "Persona":
+        if self.role in ("partner_user", "partner_manager") and not self.tier:
+            raise ValueError(f"a {self.role} persona needs `tier`")
+        return self
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role in ("partner_user", "partner_manager")
+
+    @property
+    def account_name(self) -> str | None:
+        return (self.account or f"{self.tier} Partner") if self.is_partner else None
+
+
+class StartRecord(SpecNode):
+    object: NonEmptyStr
+    """API name of the object (Lead, MDF_Request__c, Co_Marketing_Asset__c, ...)."""
+    fields: dict[str, Any] = {}
+    """Field values. `PartnerAccountId: "@account"` (or any lookup) names the acting
+    persona's account; `"@account:Name"` another partner account."""
+    owner: str | None = None
+    """Starting owner: a queue's developer name, or `persona` (default: the creator)."""
+    parent: dict[str, Any] | None = None
+    """For detail objects: field values of the master record (object taken from the
+    master-detail field named in `via`)."""
+    via: str | None = None
+    """The master-detail field that links to `parent`."""
+
+
+class VisibilityExpect(SpecNode):
+    persona: Persona
+    access: Access
+    """none, read or edit: the most the persona gets through OWD, ownership, queues,
+    sharing rules and object permissions."""
+
+
+class FieldAccessExpect(SpecNode):
+    persona: Persona
+    field: NonEmptyStr
+    """Object.Field"""
+    access: Access
+
+
+class BlockedExpect(SpecNode):
+    rule: str | None = None
+    """The component that blocks: a validation rule's name, `field_security`, `record_lock`,
+    `approval_submitters`, `no_approval_process`, `not_an_approver`, `no_access`."""
+    message: str | None = None
+    """Text the error message must contain."""
+
+
+class ApprovalExpect(SpecNode):
+    process: str | None = None
+    """The process that picked the record up (name without the _vN version suffix)."""
+    steps: list[str] | None = None
+    """The steps reached so far, in order."""
+    approvers: list[str] | None = None
+    """Approvers of the current pending step (queue or user names)."""
+    status: Literal["Pending", "Approved", "Rejected", "Recalled", "None"] | None = None
+
+
+class Expect(SpecNode):
+    owner: str | None = None
+    """A queue's developer name, `creator`, or `persona` (the acting persona)."""
+    fields: dict[str, Any] = {}
+    """Field values (formula fields are computed)."""
+    approval: ApprovalExpect | None = None
+    visible_to: list[VisibilityExpect] = []
+    field_access: list[FieldAccessExpect] = []
+    blocked: BlockedExpect | None = None
+    """The step was refused (and changed nothing)."""
+    allowed: bool | None = None
+    """true: the step went through (no rule blocked it)."""
+
+
+Action = Literal["create", "edit", "submit", "approve", "reject", "recall", "claim", "convert", "wait"]
+
+
+class Step(SpecNode):
+    action: Action
+    fields: dict[str, Any] = {}
+    """create / edit: values to set."""
+    assignment_rules: bool = False
+    """create / edit: run the active assignment rule (the 'Assign using active assignment
+    rule' checkbox, or the assignment rule header in Apex)."""
+    as_: Persona | None = Field(default=None, alias="as")
+    """Who performs this step (default: the scenario's persona)."""
+    step: str | None = None
+    """approve / reject: the step the record must be pending at."""
+    hours: float = 0
+    days: float = 0
+    expect: Expect | None = None
+
+
+class Scenario(SpecNode):
+    name: NonEmptyStr
+    description: str = ""
+    persona: Persona
+    record: StartRecord
+    steps: list[Step] = []
+    expect: Expect | None = None
+    """What holds after the last step."""
+    tags: list[str] = []
+    """Free labels; `issue-12` marks scenarios of the runtime-correctness defects."""
+
+
+class ScenarioFile(SpecNode):
+    """One scenario file: `scenarios:` and nothing else."""
+
+    scenarios: list[Scenario]

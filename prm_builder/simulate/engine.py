@@ -1,0 +1,492 @@
+"""Run one scenario against the simulated org: each action as the platform processes it,
+each expectation compared with what happened, and for every failure the component that
+decided it.
+
+Order of a save (Apex Developer Guide, "Triggers and Order of Execution", reduced to what the
+generated metadata uses): field-level security and record access, then validation rules,
+then the assignment rule; approval field updates do not re-run validation rules.
+Not modelled (reported as such): record-triggered and scheduled flows other than the pool
+claim, e-mail alerts, duplicate rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from prm_builder.model.scenarios import Expect, Persona, Scenario, Step
+
+from . import formula as fx
+from .criteria import criteria_match
+from .orgmodel import ApprovalProcess, OrgModel
+from .world import ApprovalState, Record, User, World
+
+
+@dataclass
+class Outcome:
+    """What one step did: allowed, or blocked by a component with a message."""
+
+    allowed: bool = True
+    rule: str = ""
+    message: str = ""
+    decided_by: str = ""
+
+
+@dataclass
+class ScenarioResult:
+    name: str
+    where: str
+    passed: bool
+    failures: list[str] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    error: str = ""
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "where": self.where, "passed": self.passed, "failures": self.failures,
+                "log": self.log, "tags": self.tags}
+
+
+class Blocked(Exception):
+    def __init__(self, rule: str, message: str, decided_by: str = "") -> None:
+        super().__init__(message)
+        self.outcome = Outcome(False, rule, message, decided_by)
+
+
+def _versionless(name: str) -> str:
+    return re.sub(r"_v\d+$", "", name)
+
+
+class Runner:
+    def __init__(self, model: OrgModel, today: dt.date) -> None:
+        self.model = model
+        self.today = today
+        self.coverage: set[tuple] = set()
+
+    # ------------------------------------------------------------------ scenario
+
+    def run(self, sc: Scenario, where: str = "") -> ScenarioResult:
+        world = World(self.model, self.today)
+        result = ScenarioResult(sc.name, where, True, tags=list(sc.tags))
+        actor = world.user(sc.persona)
+        rec: Record | None = None
+        last = Outcome()
+        steps = list(sc.steps) or [Step(action="create")]
+        try:
+            for i, step in enumerate(steps, 1):
+                user = world.user(step.as_) if step.as_ else actor
+                try:
+                    if step.action == "create":
+                        rec = self._create(world, sc, user, step)
+                    else:
+                        if rec is None:
+                            rec = self._create(world, sc, actor, Step(action="create"))
+                        self._act(world, rec, user, step)
+                    last = Outcome()
+                except Blocked as b:
+                    last = b.outcome
+                    if step.expect is None or step.expect.blocked is None:
+                        if step.expect is None or step.expect.allowed is not False:
+                            result.failures.append(
+                                f"step {i} ({step.action}) was blocked by {b.outcome.rule}: {b.outcome.message}"
+                                + (f" [{b.outcome.decided_by}]" if b.outcome.decided_by else ""))
+                result.log.append(f"{i}. {step.action} by {user.persona.role}: "
+                                  + ("ok" if last.allowed else f"blocked by {last.rule}"))
+                if step.expect is not None and rec is not None:
+                    result.failures += [f"after step {i} ({step.action}): {f}"
+                                        for f in self._check(world, rec, step.expect, last, actor)]
+            if sc.expect is not None and rec is not None:
+                result.failures += [f"at the end: {f}" for f in self._check(world, rec, sc.expect, last, actor)]
+        except fx.FormulaError as exc:
+            result.failures.append(f"a formula could not be evaluated: {exc}")
+        self.coverage |= world.coverage
+        result.passed = not result.failures
+        return result
+
+    # ------------------------------------------------------------------ values
+
+    def _resolve(self, world: World, value: Any, actor: User, obj: str, fname: str) -> Any:
+        if isinstance(value, str) and value.startswith("@account"):
+            # "@account": the acting persona's account; "@account:Gold": a partner account of tier Gold.
+            if ":" in value:
+                tier = value.split(":", 1)[1]
+                return world.account(f"{tier} Partner", tier)
+            return world.account(actor.persona.account_name, actor.persona.tier)
+        if isinstance(value, str) and value == "@today":
+            return world.now.date()
+        ftype = world.ftype(obj, fname)
+        if ftype in fx.NUMERIC_TYPES and value is not None and not isinstance(value, bool):
+            return Decimal(str(value))
+        if ftype == "Date" and isinstance(value, str):
+            return dt.date.fromisoformat(value)
+        if isinstance(value, (dt.date,)) and ftype == "Date":
+            return value
+        return value
+
+    def _defaults(self, obj: str) -> dict[str, Any]:
+        sobj = self.model.objects.get(obj)
+        out: dict[str, Any] = {}
+        for f in (sobj.fields.values() if sobj else []):
+            if f.default_value and not f.formula:
+                if f.type == "Checkbox":
+                    out[f.name] = f.default_value.lower() == "true"
+                elif f.type == "Picklist":
+                    out[f.name] = f.default_value
+        return out
+
+    # ------------------------------------------------------------------ actions
+
+    def _create(self, world: World, sc: Scenario, user: User, step: Step) -> Record:
+        obj = sc.record.object
+        values = self._defaults(obj)
+        start = dict(sc.record.fields)
+        start.update(step.fields)
+        parent_id = None
+        if sc.record.parent is not None and sc.record.via:
+            master = world.field(obj, sc.record.via)
+            parent_obj = master.reference_to if master else ""
+            pvals = {**self._defaults(parent_obj), **{k: self._resolve(world, v, user, parent_obj, k)
+                                                      for k, v in sc.record.parent.items()}}
+            parent = world.new_record(parent_obj, pvals, ("user", "system"), "system")
+            parent_id = parent.id
+        for k, v in start.items():
+            values[k] = self._resolve(world, v, user, obj, k)
+        if parent_id and sc.record.via:
+            values[sc.record.via] = parent_id
+        if world.object_access(user, obj)[0] != "edit":
+            raise Blocked("no_access", f"no permission to create {obj}", "permission sets")
+        self._check_fls(world, user, obj, start.keys())
+        owner = ("user", user.key)
+        if sc.record.owner:
+            owner = ("user", user.key) if sc.record.owner == "persona" else ("queue", sc.record.owner)
+        rec = Record("new", obj, values, owner, user.key)
+        self._validate(world, rec, user, prior=None)
+        rec = world.new_record(obj, values, owner, user.key)
+        if step.assignment_rules:
+            self._assign(world, rec)
+        return rec
+
+    def _act(self, world: World, rec: Record, user: User, step: Step) -> None:
+        action = step.action
+        if action == "edit":
+            self._edit(world, rec, user, step.fields, step.assignment_rules)
+        elif action == "submit":
+            self._submit(world, rec, user)
+        elif action in ("approve", "reject"):
+            self._decide(world, rec, user, action, step.step)
+        elif action == "recall":
+            self._recall(world, rec, user)
+        elif action == "claim":
+            self._claim(world, rec, user)
+        elif action == "convert":
+            self._convert(world, rec, user)
+        elif action == "wait":
+            world.now += dt.timedelta(hours=step.hours, days=step.days)
+
+    def _check_fls(self, world: World, user: User, obj: str, names) -> None:
+        for name in names:
+            if world.field_access(user, obj, name) != "edit":
+                f = world.field(obj, name)
+                raise Blocked("field_security", f"{obj}.{name} is not editable for {user.persona.role}"
+                              f" (no permission set grants edit)", f.source if f else "permission sets")
+
+    def _edit(self, world: World, rec: Record, user: User, changes: dict, assign: bool = False) -> None:
+        level, why = world.record_access(user, rec)
+        if level != "edit":
+            raise Blocked("no_access", f"{user.persona.role} has {level} access to the record ({why})", why)
+        if rec.locked and not user.is_admin and not self._is_current_approver(world, rec, user):
+            raise Blocked("record_lock", "the record is locked by its approval process",
+                          rec.approval.process if rec.approval else "")
+        self._check_fls(world, user, rec.object, changes.keys())
+        prior = dict(rec.fields)
+        new_values = {**rec.fields, **{k: self._resolve(world, v, user, rec.object, k) for k, v in changes.items()}}
+        candidate = Record(rec.id, rec.object, new_values, rec.owner, rec.created_by)
+        world.records[rec.id] = candidate
+        try:
+            self._validate(world, candidate, user, prior=prior)
+        finally:
+            world.records[rec.id] = rec
+        rec.fields = new_values
+        if assign:
+            self._assign(world, rec)
+
+    def _validate(self, world: World, rec: Record, user: User, prior: dict | None) -> None:
+        sobj = self.model.objects.get(rec.object)
+        if rec.id == "new":
+            world.records["new"] = rec
+        try:
+            for rule in (sobj.validation_rules if sobj else []):
+                if not rule.active:
+                    continue
+                fired = world.formula(rec, rule.formula, user, prior=prior, is_new=prior is None)
+                if fired:
+                    world.coverage.add(("validation", rule.object, rule.name))
+                    raise Blocked(rule.name, rule.message, rule.source)
+        finally:
+            world.records.pop("new", None)
+
+    def _assign(self, world: World, rec: Record) -> None:
+        for rule in self.model.assignment_rules:
+            if rule.object != rec.object or not rule.active:
+                continue
+            for entry in rule.entries:
+                if criteria_match(entry.criteria, lambda n: (world.get(rec, n), world.ftype(rec.object, n)),
+                                  lambda src: world.formula(rec, src, None)):
+                    world.coverage.add(("assignment", rule.name, entry.index))
+                    rec.owner = ("queue", entry.assigned_to) if entry.assigned_to_type == "Queue" \
+                        else ("user", entry.assigned_to)
+                    rec.fields["__assigned_by"] = f"{rule.name} entry {entry.index}"
+                    return
+            rec.fields["__assigned_by"] = f"{rule.name}: no entry matched"
+
+    # ------------------------------------------------------------------ approvals
+
+    def _processes_for(self, world: World, rec: Record) -> list[ApprovalProcess]:
+        out = []
+        for p in self.model.approval_processes:
+            if p.object != rec.object or not p.active:
+                continue
+            if criteria_match(p.criteria, lambda n: (world.get(rec, n), world.ftype(rec.object, n)),
+                              lambda src: world.formula(rec, src, None)):
+                out.append(p)
+        return out
+
+    def _submit(self, world: World, rec: Record, user: User) -> None:
+        if rec.approval and rec.approval.status == "Pending":
+            raise Blocked("already_pending", "the record is already pending approval", rec.approval.process)
+        matches = self._processes_for(world, rec)
+        if not matches:
+            raise Blocked("no_approval_process", "no active approval process accepts the record", "")
+        if len(matches) > 1:
+            raise Blocked("ambiguous_approval_process",
+                          "more than one approval process accepts the record: "
+                          + ", ".join(p.name for p in matches), "")
+        proc = matches[0]
+        world.coverage.add(("approval", proc.name, "entry"))
+        owner_ok = rec.owner == ("user", user.key)
+        creator_ok = rec.created_by == user.key
+        allowed = ("owner" in proc.allowed_submitters and owner_ok) or \
+                  ("creator" in proc.allowed_submitters and creator_ok) or user.is_admin
+        if not allowed:
+            raise Blocked("approval_submitters", f"{user.persona.role} may not submit to {proc.name} "
+                          f"(allowed: {', '.join(proc.allowed_submitters)})", proc.source)
+        rec.approval = ApprovalState(proc.name, None, "Pending")
+        rec.locked = True
+        self._apply_actions(world, rec, proc.initial_actions)
+        self._enter(world, rec, proc, 0)
+
+    def _enter(self, world: World, rec: Record, proc: ApprovalProcess, index: int) -> None:
+        state = rec.approval
+        assert state is not None
+        while index < len(proc.steps):
+            step = proc.steps[index]
+            if step.criteria.empty or criteria_match(
+                    step.criteria, lambda n: (world.get(rec, n), world.ftype(rec.object, n)),
+                    lambda src: world.formula(rec, src, None)):
+                world.coverage.add(("approval", proc.name, step.name))
+                state.step_index = index
+                state.steps_reached.append(step.name)
+                return
+            world.coverage.add(("approval", proc.name, f"{step.name}:criteria-not-met"))
+            if step.if_criteria_not_met == "ApproveRecord":
+                return self._finish(world, rec, proc, True)
+            if step.if_criteria_not_met == "RejectRecord":
+                return self._finish(world, rec, proc, False)
+            index += 1
+        self._finish(world, rec, proc, True)
+
+    def _finish(self, world: World, rec: Record, proc: ApprovalProcess, approved: bool) -> None:
+        state = rec.approval
+        assert state is not None
+        state.step_index = None
+        state.status = "Approved" if approved else "Rejected"
+        self._apply_actions(world, rec, proc.final_approval_actions if approved else proc.final_rejection_actions)
+        rec.locked = proc.final_approval_lock if approved else proc.final_rejection_lock
+
+    def _apply_actions(self, world: World, rec: Record, actions) -> None:
+        for action in actions:
+            if action.type != "FieldUpdate":
+                continue
+            fu = self.model.field_updates.get((rec.object, action.name))
+            if fu is None:
+                continue
+            world.coverage.add(("field_update", rec.object, fu.name))
+            if fu.operation == "Literal":
+                rec.fields[fu.field] = self._resolve(world, fu.literal, None, rec.object, fu.field)  # type: ignore[arg-type]
+            elif fu.operation == "Formula":
+                rec.fields[fu.field] = world.formula(rec, fu.formula, None)
+            elif fu.operation == "Null":
+                rec.fields[fu.field] = None
+
+    def _is_current_approver(self, world: World, rec: Record, user: User) -> bool:
+        state = rec.approval
+        if not state or state.status != "Pending" or state.step_index is None:
+            return False
+        proc = self.model.process(state.process)
+        if proc is None:
+            return False
+        for a in proc.steps[state.step_index].approvers:
+            if a.type == "user" and a.name == user.username:
+                return True
+            if a.type == "queue" and world.in_queue(user, a.name):
+                return True
+        return False
+
+    def _decide(self, world: World, rec: Record, user: User, action: str, step_name: str | None) -> None:
+        state = rec.approval
+        if not state or state.status != "Pending" or state.step_index is None:
+            raise Blocked("not_pending", f"the record is not pending approval "
+                          f"({state.status if state else 'never submitted'})", state.process if state else "")
+        proc = self.model.process(state.process)
+        assert proc is not None
+        current = proc.steps[state.step_index]
+        if step_name and step_name != current.name:
+            raise Blocked("wrong_step", f"the record is pending at step {current.name}, not {step_name}", proc.source)
+        if not (user.is_admin or self._is_current_approver(world, rec, user)):
+            approvers = ", ".join(f"{a.type} {a.name}" for a in current.approvers)
+            raise Blocked("not_an_approver", f"{user.persona.role} is not an approver of step {current.name} "
+                          f"({approvers})", proc.source)
+        if action == "approve":
+            self._enter(world, rec, proc, state.step_index + 1)
+        elif current.reject_behavior == "BackToPrevious" and state.step_index > 0:
+            self._enter(world, rec, proc, state.step_index - 1)
+        else:
+            self._finish(world, rec, proc, False)
+
+    def _recall(self, world: World, rec: Record, user: User) -> None:
+        state = rec.approval
+        if not state or state.status != "Pending":
+            raise Blocked("not_pending", "nothing to recall", "")
+        proc = self.model.process(state.process)
+        assert proc is not None
+        state.status, state.step_index = "Recalled", None
+        self._apply_actions(world, rec, proc.recall_actions)
+        rec.locked = False
+
+    # ------------------------------------------------------------------ pool, conversion
+
+    def _claim(self, world: World, rec: Record, user: User) -> None:
+        claim_field = next((f for f in (self.model.objects.get(rec.object).fields if rec.object in self.model.objects
+                                        else {}) if "Claim" in f), None)
+        if claim_field is None:
+            raise Blocked("no_pool", f"{rec.object} has no claim field: the metadata has no pool", "")
+        self._edit(world, rec, user, {claim_field: True})
+        # The pool claim flow (record-triggered, after save) gives the lead to the claimer when
+        # its condition formula holds; read from the flow's own formulas.
+        from .flows import claim_condition
+        cond = claim_condition(self.model)
+        if cond and world.formula(rec, cond, user):
+            rec.owner = ("user", user.key)
+            world.coverage.add(("flow", "pool_claim", "claimed"))
+
+    def _convert(self, world: World, rec: Record, user: User) -> None:
+        if rec.owner[0] == "queue":
+            raise Blocked("queue_owner", f"a lead owned by queue {rec.owner[1]} cannot be converted "
+                          "(Database.convertLead needs a user owner)", "")
+        level, why = world.record_access(user, rec)
+        if level != "edit":
+            raise Blocked("no_access", f"{user.persona.role} cannot convert: {level} access ({why})", why)
+        rec.fields["IsConverted"] = True
+
+    # ------------------------------------------------------------------ expectations
+
+    def _check(self, world: World, rec: Record, exp: Expect, last: Outcome, actor: User) -> list[str]:
+        out: list[str] = []
+        if exp.allowed is not None and exp.allowed != last.allowed:
+            out.append(f"expected the step to be {'allowed' if exp.allowed else 'blocked'}, "
+                       f"but it was {'allowed' if last.allowed else f'blocked by {last.rule}: {last.message}'}")
+        if exp.blocked is not None:
+            if last.allowed:
+                out.append(f"expected the step to be blocked by {exp.blocked.rule or 'a rule'}, but it was allowed")
+            else:
+                if exp.blocked.rule and exp.blocked.rule != last.rule:
+                    out.append(f"expected blocked by {exp.blocked.rule}, actual blocked by {last.rule}: "
+                               f"{last.message} [{last.decided_by}]")
+                if exp.blocked.message and exp.blocked.message.lower() not in last.message.lower():
+                    out.append(f"expected message containing {exp.blocked.message!r}, actual {last.message!r}")
+        if exp.owner is not None:
+            kind, who = rec.owner
+            if exp.owner in ("creator", "persona"):
+                want_user = rec.created_by if exp.owner == "creator" else actor.key
+                ok = kind == "user" and who == want_user
+            else:
+                ok = kind == "queue" and who == exp.owner
+            if not ok:
+                actual = f"queue {who}" if kind == "queue" else f"user {world.users[who].persona.role}" \
+                    if who in world.users else f"user {who}"
+                out.append(f"owner: expected {exp.owner}, actual {actual}"
+                           f" [decided by {rec.fields.get('__assigned_by', 'no assignment rule ran')}]")
+        for name, want in exp.fields.items():
+            got = world.get(rec, name, actor)
+            if not _equal(got, self._resolve(world, want, actor, rec.object, name)):
+                f = world.field(rec.object, name)
+                out.append(f"field {name}: expected {want!r}, actual {_show(got)}"
+                           + (f" [{f.source}]" if f is not None and f.source else ""))
+        if exp.approval is not None:
+            out += self._check_approval(world, rec, exp)
+        for vis in exp.visible_to:
+            user = world.user(vis.persona)
+            level, why = world.record_access(user, rec)
+            if level != vis.access:
+                out.append(f"visibility for {_who(vis.persona)}: expected {vis.access}, actual {level} ({why})")
+        for fa in exp.field_access:
+            user = world.user(fa.persona)
+            obj, _, name = fa.field.partition(".")
+            level = world.field_access(user, obj, name)
+            if level != fa.access:
+                out.append(f"field access {fa.field} for {_who(fa.persona)}: expected {fa.access}, actual {level}"
+                           f" [permission sets {', '.join(user.permission_sets) or 'none'}]")
+        return out
+
+    def _check_approval(self, world: World, rec: Record, exp: Expect) -> list[str]:
+        a = exp.approval
+        assert a is not None
+        state = rec.approval
+        out = []
+        if a.status is not None:
+            actual = state.status if state else "None"
+            if actual != a.status:
+                out.append(f"approval status: expected {a.status}, actual {actual}"
+                           + (f" [{state.process}, steps {state.steps_reached}]" if state else ""))
+        if a.process is not None:
+            actual = _versionless(state.process) if state else "none"
+            if actual != _versionless(a.process):
+                out.append(f"approval process: expected {a.process}, actual {actual}")
+        if a.steps is not None:
+            actual_steps = state.steps_reached if state else []
+            if actual_steps != a.steps:
+                out.append(f"approval steps: expected {a.steps}, actual {actual_steps}"
+                           + (f" [{state.process}]" if state else ""))
+        if a.approvers is not None:
+            actual_approvers: list[str] = []
+            if state and state.step_index is not None:
+                proc = self.model.process(state.process)
+                if proc:
+                    actual_approvers = [x.name for x in proc.steps[state.step_index].approvers]
+            if sorted(actual_approvers) != sorted(a.approvers):
+                out.append(f"approvers: expected {a.approvers}, actual {actual_approvers}")
+        return out
+
+
+def _equal(got: Any, want: Any) -> bool:
+    if isinstance(got, Decimal) or isinstance(want, Decimal):
+        try:
+            return got is not None and want is not None and Decimal(str(got)) == Decimal(str(want))
+        except Exception:
+            return False
+    if isinstance(got, str) or isinstance(want, str):
+        return (got or "") == (want or "")
+    return got == want
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, Decimal):
+        return format(v.normalize(), "f")
+    return repr(v)
+
+
+def _who(p: Persona) -> str:
+    return f"{p.role}" + (f" ({p.tier})" if p.tier else "")
