@@ -255,3 +255,18 @@ def check(specs_dir: Path = DEFAULT_SPECS, *, org: "OrgConnection | None" = None
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs; the checklist needs specs that parse",
                            result.diagnostics)
     return run_checklist(result, specs_dir=str(specs_dir), today=day, org=org)
+
+
+def test(specs_dir: Path = DEFAULT_SPECS, *, metadata: Path | None = None, scenarios: Path | None = None,
+         generated: bool = True, today: dt.date | None = None) -> Any:
+    """`prm test`: run the scenarios (specs/scenarios/*.yml, plus those generated from the
+    specs) against the metadata -- a fresh build of the specs, or the source-format folder
+    `metadata` (hand-edited or retrieved from an org). Returns a TestReport (`.ok`,
+    `.format()`, `.to_json()`, `.junit()`); bad specs or scenarios raise PrmUserError."""
+    from prm_builder.simulate.run import run_tests
+
+    return run_tests(specs_dir, metadata=metadata, scenario_dir=scenarios, include_generated=generated,
+                     today=today)
+
+
+test.__test__ = False  # type: ignore[attr-defined]  # not a pytest test when imported into one

@@ -232,6 +232,28 @@ def check(
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command("test")
+def test_cmd(
+    specs: Path = SpecsOpt,
+    metadata: Optional[Path] = typer.Option(None, "--metadata", help="Test this source-format folder (e.g. "
+                                            "retrieved from an org) instead of a fresh build of the specs."),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="Folder of scenario files "
+                                             "(default: <specs>/scenarios)."),
+    no_generated: bool = typer.Option(False, "--no-generated", help="Run only the scenarios of the files, "
+                                      "not those generated from the specs."),
+    as_json: bool = JsonOpt,
+    junit: Optional[Path] = typer.Option(None, "--junit", help="Also write a JUnit XML report to this file."),
+    today: Optional[str] = TodayOpt,
+) -> None:
+    """Prove the business rules: run the scenarios against the generated metadata. Exit 1 when one fails."""
+    report = api.test(specs, metadata=metadata, scenarios=scenarios, generated=not no_generated,
+                      today=_today(today))
+    if junit is not None:
+        _write_file(junit, report.junit(), "--junit")
+    _emit(as_json, report.to_json(), report.format())
+    raise typer.Exit(0 if report.ok else 1)
+
+
 @app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
     """Print the JSON Schema of spec files (for the YAML language server in editors)."""

@@ -1,0 +1,66 @@
+"""`prm test` end to end: metadata (a fresh build or a given folder) + scenarios -> report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from prm_builder.errors import Diagnostic, PrmUserError, has_errors
+
+from .engine import Runner
+from .generated import generate
+from .orgmodel import MetadataReadError, OrgModel, read_org
+from .report import TestReport, coverage
+from .scenarios import LoadedScenarios, check_scenarios, load_scenarios, scenario_files
+
+
+def run_scenarios(model: OrgModel, loaded: LoadedScenarios, generated, today: dt.date, label: str) -> TestReport:
+    runner = Runner(model, today)
+    results = [runner.run(sc, str(ref)) for sc, ref in loaded.scenarios]
+    results += [runner.run(sc) for sc in generated]
+    return TestReport(results, coverage(model, runner.coverage), label)
+
+
+def load_checked(scenario_dir: Path, model: OrgModel, root: Path | None = None) -> LoadedScenarios:
+    loaded = load_scenarios(scenario_files(scenario_dir), root)
+    diags: list[Diagnostic] = loaded.diagnostics + check_scenarios(loaded, model)
+    if has_errors(diags):
+        raise PrmUserError(f"{sum(d.is_error for d in diags)} error(s) in the scenarios", diags)
+    loaded.diagnostics = diags
+    return loaded
+
+
+def run_tests(specs_dir: Path, *, metadata: Path | None = None, scenario_dir: Path | None = None,
+                 include_generated: bool = True, today: dt.date | None = None) -> TestReport:
+    from prm_builder import api
+
+    today = today or dt.date.today()
+    scenario_dir = scenario_dir or specs_dir / "scenarios"
+    if metadata is None:
+        compiled = api.compile_program(specs_dir, today)
+        spec = compiled.spec
+        with tempfile.TemporaryDirectory(prefix="prm-test-") as tmp:
+            root = Path(tmp) / "force-app"
+            for rel, data in compiled.source.items():
+                target = root / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            model = read_org(root)
+            return _run(model, spec, specs_dir, scenario_dir, include_generated, today, "a fresh build of the specs")
+    if not metadata.is_dir():
+        raise PrmUserError(f"--metadata {metadata}: no such folder")
+    result = api.validate(specs_dir, today)
+    if not result.ok or result.spec is None:
+        raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
+    try:
+        model = read_org(metadata)
+    except MetadataReadError as exc:
+        raise PrmUserError(f"cannot read the metadata: {exc}") from None
+    return _run(model, result.spec, specs_dir, scenario_dir, include_generated, today, str(metadata))
+
+
+def _run(model, spec, specs_dir, scenario_dir, include_generated, today, label) -> TestReport:
+    loaded = load_checked(scenario_dir, model, specs_dir.parent)
+    generated = generate(spec) if include_generated else []
+    return run_scenarios(model, loaded, generated, today, label)
