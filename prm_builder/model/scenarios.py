@@ -107,6 +107,8 @@ class ApprovalExpect(SpecNode):
 class Expect(SpecNode):
     owner: str | None = None
     """A queue's developer name, `creator`, or `persona` (the acting persona)."""
+    owner_not: list[str] = []
+    """Queues (or `creator`) that must NOT own the record."""
     fields: dict[str, Any] = {}
     """Field values (formula fields are computed)."""
     approval: ApprovalExpect | None = None

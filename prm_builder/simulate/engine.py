@@ -82,6 +82,9 @@ class Runner:
                     if step.action == "create":
                         rec = self._create(world, sc, user, step)
                     else:
+                        if rec is None and i > 1:
+                            result.failures.append(f"step {i} ({step.action}) not run: the record was never created")
+                            break
                         if rec is None:
                             rec = self._create(world, sc, actor, Step(action="create"))
                         self._act(world, rec, user, step)
@@ -141,6 +144,7 @@ class Runner:
 
     def _create(self, world: World, sc: Scenario, user: User, step: Step) -> Record:
         obj = sc.record.object
+        owner_of_data = world.user(sc.persona)  # "@account" is the scenario persona's account
         values = self._defaults(obj)
         start = dict(sc.record.fields)
         start.update(step.fields)
@@ -148,12 +152,12 @@ class Runner:
         if sc.record.parent is not None and sc.record.via:
             master = world.field(obj, sc.record.via)
             parent_obj = master.reference_to if master else ""
-            pvals = {**self._defaults(parent_obj), **{k: self._resolve(world, v, user, parent_obj, k)
+            pvals = {**self._defaults(parent_obj), **{k: self._resolve(world, v, owner_of_data, parent_obj, k)
                                                       for k, v in sc.record.parent.items()}}
             parent = world.new_record(parent_obj, pvals, ("user", "system"), "system")
             parent_id = parent.id
         for k, v in start.items():
-            values[k] = self._resolve(world, v, user, obj, k)
+            values[k] = self._resolve(world, v, owner_of_data, obj, k)
         if parent_id and sc.record.via:
             values[sc.record.via] = parent_id
         if world.object_access(user, obj)[0] != "edit":
@@ -418,6 +422,11 @@ class Runner:
                 actual = f"queue {who}" if kind == "queue" else f"user {world.users[who].persona.role}" \
                     if who in world.users else f"user {who}"
                 out.append(f"owner: expected {exp.owner}, actual {actual}"
+                           f" [decided by {rec.fields.get('__assigned_by', 'no assignment rule ran')}]")
+        for banned in exp.owner_not:
+            kind, who = rec.owner
+            if (banned == "creator" and kind == "user" and who == rec.created_by) or (kind == "queue" and who == banned):
+                out.append(f"owner: expected not {banned}, actual {banned}"
                            f" [decided by {rec.fields.get('__assigned_by', 'no assignment rule ran')}]")
         for name, want in exp.fields.items():
             got = world.get(rec, name, actor)

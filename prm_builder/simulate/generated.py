@@ -61,12 +61,41 @@ def _registration(spec: ProgramSpec, tier: str, amount: float | None, status: st
 
 
 def _approvals(spec: ProgramSpec) -> Gen:
-    dr = spec.deal_registration
-    if dr is None:
-        return []
     out: Gen = []
-    status = dr.fields.status.api_name
-    for route in dr.approval.routes:
+    dr = spec.deal_registration
+    if dr is not None:
+        status = dr.fields.status.api_name
+        out += _route_scenarios(spec, dr.approval.routes, status,
+                                lambda tier, amount: _registration(spec, tier, amount))
+        routed = {t for r in dr.approval.routes for t in r.tiers}
+        for tier in spec.tiers:
+            if tier.features.deal_registration or tier.name in routed or tier.developer_name in routed:
+                continue
+            out.append(_sc(
+                name=f"generated: a {tier.developer_name} registration is refused at submission",
+                persona="admin", record=_registration(spec, tier.developer_name, 1000),
+                steps=[{"action": "create", "expect": {"allowed": False}}]))
+    mdf = spec.mdf
+    if mdf is not None and mdf.model == "custom" and mdf.request_approval is not None:
+        out += _route_scenarios(spec, mdf.request_approval.routes, "Status__c",
+                                lambda tier, amount: _mdf_request(tier, amount))
+    return out
+
+
+def _mdf_request(tier: str, amount: float) -> dict:
+    # The budget carries an explicit allocation so the request stays within the remaining budget
+    # whatever the tier's default allocation is (the thresholds are what is tested here).
+    return {"object": "MDF_Request__c", "via": "MDF_Budget__c",
+            "parent": {"Name": f"{tier} FY27", "Partner_Account__c": f"@account:{tier}", "Partner_Tier__c": tier,
+                       "Period_Start__c": "2027-01-01", "Period_End__c": "2027-12-31",
+                       "Allocation_Override__c": 10000000},
+            "fields": {"Name": "Generated activity", "Activity_Type__c": "Event", "Start_Date__c": "2027-03-01",
+                       "End_Date__c": "2027-03-02", "Requested_Amount__c": amount, "Status__c": "Submitted"}}
+
+
+def _route_scenarios(spec: ProgramSpec, routes, status: str, record) -> Gen:
+    out: Gen = []
+    for route in routes:
         thresholds = [route.auto_approve_below] + [s.min_amount for s in route.steps]
         points = sorted({t for t in thresholds if t is not None})
         amounts = sorted({a for t in points for a in (t - 1, t, t + 1) if a >= 0}) or [1000.0]
@@ -88,7 +117,7 @@ def _approvals(spec: ProgramSpec) -> Gen:
                 out.append(_sc(
                     name=f"generated: {route.name} {tier_api} amount {amount:g} is approved after "
                          f"{[s.name for s in reached] or 'no step'}",
-                    persona="admin", record=_registration(spec, tier_api, amount), steps=steps,
+                    persona="admin", record=record(tier_api, amount), steps=steps,
                     expect={"approval": {"process": route.name, "steps": [s.name for s in reached],
                                          "status": "Approved"},
                             "fields": {status: "Approved"}}))
@@ -102,24 +131,16 @@ def _approvals(spec: ProgramSpec) -> Gen:
                 final = "Rejected" if step.on_reject == "reject" or i == 0 else "Pending"
                 out.append(_sc(
                     name=f"generated: {route.name} {tier_api} rejected at {step.name}",
-                    persona="admin", record=_registration(spec, tier_api, top), steps=steps,
+                    persona="admin", record=record(tier_api, top), steps=steps,
                     expect={"approval": {"status": final}, **({"fields": {status: "Rejected"}}
                                                               if final == "Rejected" else {})}))
             # Someone who is not an approver cannot approve.
             out.append(_sc(
                 name=f"generated: {route.name} {tier_api} cannot be approved by a partner",
-                persona="admin", record=_registration(spec, tier_api, top),
+                persona="admin", record=record(tier_api, top),
                 steps=[{"action": "create"}, {"action": "submit"},
                        {"action": "approve", "as": {"role": "partner_user", "tier": tier_api},
                         "expect": {"blocked": {"rule": "not_an_approver"}}}]))
-    routed = {t for r in dr.approval.routes for t in r.tiers}
-    for tier in spec.tiers:
-        if tier.features.deal_registration or tier.name in routed or tier.developer_name in routed:
-            continue
-        out.append(_sc(
-            name=f"generated: a {tier.developer_name} registration is refused at submission",
-            persona="admin", record=_registration(spec, tier.developer_name, 1000),
-            steps=[{"action": "create", "expect": {"allowed": False}}]))
     return out
 
 

@@ -84,6 +84,7 @@ class Field:
     required: bool = False
     summary: tuple[str, str, str] | None = None  # (operation, summarized field, foreign key)
     summary_filter: list[Criterion] = field(default_factory=list)
+    write_requires_master_read: bool = False
     source: str = ""
 
 
@@ -289,6 +290,7 @@ def _read_field(path: Path, rel: str) -> Field:
         default_value=default or _t(el, "defaultValue"),
         required=_t(el, "required") == "true" or _t(el, "type") == "MasterDetail",
         summary=summary,
+        write_requires_master_read=_t(el, "writeRequiresMasterRead") == "true",
         summary_filter=[Criterion(_t(c, "field"), _t(c, "operation"), _t(c, "value"))
                         for c in _all(el, "summaryFilterItems")],
         source=rel,

@@ -43,7 +43,7 @@ def run_tests(specs_dir: Path, *, metadata: Path | None = None, scenario_dir: Pa
         with tempfile.TemporaryDirectory(prefix="prm-test-") as tmp:
             root = Path(tmp) / "force-app"
             for rel, data in compiled.source.items():
-                target = root / rel
+                target = root / api.SOURCE_ROOT / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             model = read_org(root)

@@ -148,6 +148,10 @@ def _check_expect(sc: Scenario, exp: Expect, model: OrgModel, obj: str) -> Itera
     if exp.owner and exp.owner not in ("creator", "persona") and exp.owner not in model.queues:
         yield Diagnostic("PRM-V403", f"scenario '{sc.name}': expected owner queue '{exp.owner}' is not in the "
                          "metadata", exp.ref("owner"), "name a queue the build generates, `creator` or `persona`")
+    for i, q in enumerate(exp.owner_not):
+        if q != "creator" and q not in model.queues:
+            yield Diagnostic("PRM-V403", f"scenario '{sc.name}': queue '{q}' in owner_not is not in the metadata",
+                             exp.ref("owner_not", i), "name a queue the build generates, or `creator`")
     if exp.approval and exp.approval.process:
         import re
         names = {re.sub(r"_v\d+$", "", p.name) for p in model.approval_processes}

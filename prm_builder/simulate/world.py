@@ -227,6 +227,10 @@ class World:
             return "read" if computed else "edit"
         if f is None or f.source == "" or not name.endswith("__c"):
             return "edit"  # standard field: the profile decides; assumed editable
+        if f.required and not computed:
+            # Required (and master-detail) fields have no field-level security: everyone with
+            # access to the object reads and edits them (Help: "Field-Level Security").
+            return "edit"
         level = "none"
         for ps_name in user.permission_sets:
             ps = self.model.permission_sets.get(ps_name)
@@ -259,10 +263,15 @@ class World:
         sobj = self.model.objects.get(rec.object)
         model_name = (sobj.external_sharing_model or sobj.sharing_model) if sobj and user.persona.is_partner \
             else (sobj.sharing_model if sobj else "")
+        if rec.object == "Account" and user.persona.is_partner and rec.id == user.account_id:
+            # Partner users see their own partner account (the account's partner roles).
+            grants.append(("read", "the partner user's own account"))
         if model_name == "ControlledByParent":
-            parent = self._master(rec)
-            if parent is not None:
+            parent, link = self._master(rec)
+            if parent is not None and link is not None:
                 level, why = self.record_access(user, parent)
+                if level == "read" and link.write_requires_master_read:
+                    level = "edit"  # writeRequiresMasterRead: read on the master lets a user edit details
                 grants.append((level, f"controlled by parent {parent.object}: {why}"))
         else:
             owd = _OWD.get(model_name or ASSUMED_STANDARD_OWD, "none")
@@ -284,11 +293,11 @@ class World:
         level, why = max(grants, key=lambda g: ACCESS_ORDER[g[0]])
         return least(level, obj_level), why
 
-    def _master(self, rec: Record) -> Record | None:
+    def _master(self, rec: Record) -> tuple[Record | None, Field | None]:
         sobj = self.model.objects.get(rec.object)
         if not sobj:
-            return None
+            return None, None
         for f in sobj.fields.values():
             if f.type == "MasterDetail" and rec.fields.get(f.name) in self.records:
-                return self.records[rec.fields[f.name]]
-        return None
+                return self.records[rec.fields[f.name]], f
+        return None, None
