@@ -160,8 +160,8 @@ class Runner:
             values[k] = self._resolve(world, v, owner_of_data, obj, k)
         if parent_id and sc.record.via:
             values[sc.record.via] = parent_id
-        if world.object_access(user, obj)[0] != "edit":
-            raise Blocked("no_access", f"no permission to create {obj}", "permission sets")
+        if not world.can_create(user, obj):
+            raise Blocked("no_access", f"no permission set lets {user.persona.role} create {obj}", "permission sets")
         self._check_fls(world, user, obj, start.keys())
         owner = ("user", user.key)
         if sc.record.owner:

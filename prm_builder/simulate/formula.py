@@ -23,6 +23,7 @@ and "Using Blank and Null Values in Formulas"):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -163,8 +164,9 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m.group(1), m.group(1)), text)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(src: str) -> tuple:
-    """The AST of a formula; raises FormulaError on a syntax error."""
+    """The AST of a formula (immutable tuples, so cached); raises FormulaError on a syntax error."""
     return _Parser(src).parse()
 
 

@@ -15,10 +15,15 @@ from .report import TestReport, coverage
 from .scenarios import LoadedScenarios, check_scenarios, load_scenarios, scenario_files
 
 
-def run_scenarios(model: OrgModel, loaded: LoadedScenarios, generated, today: dt.date, label: str) -> TestReport:
+def run_scenarios(model: OrgModel, loaded: LoadedScenarios, generated, today: dt.date, label: str,
+                  *, first_failure: bool = False) -> TestReport:
+    """Run every scenario (or, with first_failure, stop at the first that fails: mutation runs)."""
     runner = Runner(model, today)
-    results = [runner.run(sc, str(ref)) for sc, ref in loaded.scenarios]
-    results += [runner.run(sc) for sc in generated]
+    results = []
+    for sc, ref in [*loaded.scenarios, *((g, "") for g in generated)]:
+        results.append(runner.run(sc, str(ref)))
+        if first_failure and not results[-1].passed:
+            break
     return TestReport(results, coverage(model, runner.coverage), label)
 
 

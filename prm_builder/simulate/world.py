@@ -220,6 +220,16 @@ class World:
             level = best(level, here)
         return level, granted_by
 
+    def can_create(self, user: User, obj: str) -> bool:
+        if user.is_admin or obj not in self.model.objects or not obj.endswith("__c"):
+            return True  # standard objects: the profile decides (assumed granted)
+        for name in user.permission_sets:
+            ps = self.model.permission_sets.get(name)
+            if ps and "create" in ps.objects.get(obj, set()):
+                self.coverage.add(("permission", name, obj))
+                return True
+        return False
+
     def field_access(self, user: User, obj: str, name: str) -> str:
         f = self.model.field(obj, name)
         computed = f is not None and (bool(f.formula) or f.summary is not None)
