@@ -176,6 +176,15 @@ def json_schema() -> dict[str, Any]:
             "$id": "https://prm-builder.dev/schema/prm-spec.json", **schema}
 
 
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema of one scenario file (specs/scenarios/*.yml), for editors."""
+    from prm_builder.model.scenarios import ScenarioFile
+
+    schema = ScenarioFile.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://prm-builder.dev/schema/prm-scenarios.json", **schema}
+
+
 DEFAULT_DOCS_OUT = Path("build/docs")
 
 

@@ -255,9 +255,12 @@ def test_cmd(
 
 
 @app.command()
-def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of stdout.")) -> None:
+def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of stdout."),
+           scenarios: bool = typer.Option(False, "--scenarios", help="The schema of scenario files "
+                                          "(specs/scenarios/*.yml) instead of spec files.")) -> None:
     """Print the JSON Schema of spec files (for the YAML language server in editors)."""
-    text = json.dumps(api.json_schema(), indent=2, sort_keys=True) + "\n"
+    data = api.scenario_json_schema() if scenarios else api.json_schema()
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     if out is None:
         typer.echo(text, nl=False)
     else:

@@ -117,3 +117,25 @@ def test_hand_edited_metadata_is_caught(tmp_path):
     report = api.test(ROOT / "specs", metadata=meta, generated=False, today=TODAY)
     failed = {r.name for r in report.failed}
     assert "A German lead for Silver goes to Silver DACH" in failed
+
+
+def test_scenario_schema_is_current_documented_and_accepts_the_examples():
+    jsonschema = pytest.importorskip("jsonschema")
+    from prm_builder.spec.loader import load_file
+
+    committed = json.loads((ROOT / "schema" / "prm-scenarios.schema.json").read_text())
+    assert committed == json.loads(json.dumps(api.scenario_json_schema(), sort_keys=True)), \
+        "stale: run `prm schema --scenarios --out schema/prm-scenarios.schema.json`"
+    models = {"<root>": committed, **committed.get("$defs", {})}
+    missing = [f"{m}.{k}" for m, node in models.items() for k, p in node.get("properties", {}).items()
+               if not p.get("description")]
+    assert not missing
+    files = sorted((ROOT / "specs" / "scenarios").glob("*.yml")) + \
+        sorted((ROOT / "tests" / "fixtures" / "issue12_scenarios").glob("*.yml"))
+    for file in files:
+        data, _, diags = load_file(file, file.name)
+        assert not diags
+        jsonschema.validate(json.loads(json.dumps(data, default=str)), committed)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"scenarios": [{"name": "x", "persona": "admin", "record": {"objekt": "Lead"}}]},
+                            committed)

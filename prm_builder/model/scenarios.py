@@ -6,9 +6,9 @@ must hold afterwards (owner, approval path, fields, visibility, a rule blocking 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from prm_builder.model.base import NonEmptyStr, SpecNode
 
@@ -17,8 +17,19 @@ Role = Literal["partner_user", "partner_manager", "channel_manager", "channel_op
 Access = Literal["none", "read", "edit"]
 
 
+def _role_or_mapping(schema: dict[str, Any]) -> None:
+    # `persona: admin` is accepted as well as the mapping: say so to editors.
+    mapping = dict(schema)
+    schema.clear()
+    schema["description"] = mapping.pop("description", "")
+    schema["title"] = mapping.get("title", "Persona")
+    schema["anyOf"] = [{"type": "string", "enum": list(get_args(Role))}, mapping]
+
+
 class Persona(SpecNode):
     """Who acts. Partner roles belong to an account of a tier; internal roles to groups."""
+
+    model_config = ConfigDict(**SpecNode.model_config, json_schema_extra=_role_or_mapping)
 
     role: Role
     """partner_user, partner_manager (the partner account's manager), channel_manager,
@@ -58,6 +69,8 @@ class Persona(SpecNode):
 
 
 class StartRecord(SpecNode):
+    """The record a scenario starts from."""
+
     object: NonEmptyStr
     """API name of the object (Lead, MDF_Request__c, Co_Marketing_Asset__c, ...)."""
     fields: dict[str, Any] = {}
@@ -73,20 +86,29 @@ class StartRecord(SpecNode):
 
 
 class VisibilityExpect(SpecNode):
+    """The access a persona has to the record."""
+
     persona: Persona
+    """Whose access (a persona as under `persona`)."""
     access: Access
     """none, read or edit: the most the persona gets through OWD, ownership, queues,
     sharing rules and object permissions."""
 
 
 class FieldAccessExpect(SpecNode):
+    """The field-level access a persona has (through its permission sets)."""
+
     persona: Persona
+    """Whose access."""
     field: NonEmptyStr
     """Object.Field"""
     access: Access
+    """none, read or edit."""
 
 
 class BlockedExpect(SpecNode):
+    """The step is refused; by which component, with which message."""
+
     rule: str | None = None
     """The component that blocks: a validation rule's name, `field_security`, `record_lock`,
     `approval_submitters`, `no_approval_process`, `not_an_approver`, `no_access`."""
@@ -95,6 +117,8 @@ class BlockedExpect(SpecNode):
 
 
 class ApprovalExpect(SpecNode):
+    """Where the record is in its approval process."""
+
     process: str | None = None
     """The process that picked the record up (name without the _vN version suffix)."""
     steps: list[str] | None = None
@@ -102,9 +126,12 @@ class ApprovalExpect(SpecNode):
     approvers: list[str] | None = None
     """Approvers of the current pending step (queue or user names)."""
     status: Literal["Pending", "Approved", "Rejected", "Recalled", "None"] | None = None
+    """Pending (at a step), Approved, Rejected, Recalled, or None (never submitted)."""
 
 
 class Expect(SpecNode):
+    """What must hold (after a step, or at the end of the scenario); every key is optional."""
+
     owner: str | None = None
     """A queue's developer name, `creator`, or `persona` (the acting persona)."""
     owner_not: list[str] = []
@@ -112,8 +139,11 @@ class Expect(SpecNode):
     fields: dict[str, Any] = {}
     """Field values (formula fields are computed)."""
     approval: ApprovalExpect | None = None
+    """The approval path: process, steps reached, current approvers, status."""
     visible_to: list[VisibilityExpect] = []
+    """Record access per persona (OWD, ownership, queues, sharing rules, object permissions)."""
     field_access: list[FieldAccessExpect] = []
+    """Field-level access per persona."""
     blocked: BlockedExpect | None = None
     """The step was refused (and changed nothing)."""
     allowed: bool | None = None
@@ -124,7 +154,11 @@ Action = Literal["create", "edit", "submit", "approve", "reject", "recall", "cla
 
 
 class Step(SpecNode):
+    """One action on the record."""
+
     action: Action
+    """create, edit, submit (for approval), approve, reject, recall, claim (from the pool),
+    convert, or wait (time passes: `hours` / `days`)."""
     fields: dict[str, Any] = {}
     """create / edit: values to set."""
     assignment_rules: bool = False
@@ -135,16 +169,26 @@ class Step(SpecNode):
     step: str | None = None
     """approve / reject: the step the record must be pending at."""
     hours: float = 0
+    """wait: hours that pass."""
     days: float = 0
+    """wait: days that pass."""
     expect: Expect | None = None
+    """What must hold after this step."""
 
 
 class Scenario(SpecNode):
+    """One business rule as a story: who, which record, what they do, what must happen."""
+
     name: NonEmptyStr
+    """The rule in words; unique across scenario files (it names results and UAT rows)."""
     description: str = ""
+    """Longer explanation for the UAT plan."""
     persona: Persona
+    """Who acts (steps may act as someone else with `as`)."""
     record: StartRecord
+    """The record the scenario starts from."""
     steps: list[Step] = []
+    """Actions in order (default: one `create`)."""
     expect: Expect | None = None
     """What holds after the last step."""
     tags: list[str] = []
@@ -155,3 +199,4 @@ class ScenarioFile(SpecNode):
     """One scenario file: `scenarios:` and nothing else."""
 
     scenarios: list[Scenario]
+    """The scenarios of this file."""
