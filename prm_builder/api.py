@@ -244,10 +244,20 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
     assert result.spec is not None
     report = checklist(specs_dir, when) if checklist else None
-    ctx = DocContext(result.spec, result.components, origin, report, _deploy_hints())
+    ctx = DocContext(result.spec, result.components, origin, report, _deploy_hints(), _scenarios(specs_dir))
     sections, files = package_files(ctx)
     changes = write_tree(out_dir, files)
     return DocsResult(files, changes, [s.id for s in sections], origin.as_of)
+
+
+def _scenarios(specs_dir: Path) -> list[Any]:
+    """The scenarios of specs/scenarios (for the UAT plan); bad files stop the docs as bad specs do."""
+    from prm_builder.simulate.scenarios import load_scenarios, scenario_files
+
+    loaded = load_scenarios(scenario_files(specs_dir / "scenarios"), specs_dir.parent)
+    if has_errors(loaded.diagnostics):
+        raise PrmUserError("errors in the scenario files", loaded.diagnostics)
+    return [sc for sc, _ in loaded.scenarios]
 
 
 def check(specs_dir: Path = DEFAULT_SPECS, *, org: "OrgConnection | None" = None,

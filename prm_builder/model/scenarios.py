@@ -137,7 +137,7 @@ class Expect(SpecNode):
     owner_not: list[str] = []
     """Queues (or `creator`) that must NOT own the record."""
     fields: dict[str, Any] = {}
-    """Field values (formula fields are computed)."""
+    """Field values (formula fields are computed); dates may be relative: "@today+90"."""
     approval: ApprovalExpect | None = None
     """The approval path: process, steps reached, current approvers, status."""
     visible_to: list[VisibilityExpect] = []

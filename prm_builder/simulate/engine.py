@@ -118,8 +118,10 @@ class Runner:
                 tier = value.split(":", 1)[1]
                 return world.account(f"{tier} Partner", tier)
             return world.account(actor.persona.account_name, actor.persona.tier)
-        if isinstance(value, str) and value == "@today":
-            return world.now.date()
+        if isinstance(value, str) and value.startswith("@today"):
+            # "@today", "@today+90", "@today-1": dates relative to the simulated clock.
+            offset = value[len("@today"):].replace(" ", "")
+            return world.now.date() + dt.timedelta(days=int(offset or 0))
         ftype = world.ftype(obj, fname)
         if ftype in fx.NUMERIC_TYPES and value is not None and not isinstance(value, bool):
             return Decimal(str(value))

@@ -25,6 +25,7 @@ from prm_builder.docs.sections import (
     runbook,
     sharing,
     tiers,
+    uat,
 )
 
 SECTIONS: list[ModuleType] = [
@@ -39,6 +40,7 @@ SECTIONS: list[ModuleType] = [
     approvals,
     decisions,
     checklist,
+    uat,
     configuration,
     fields,
     runbook,
