@@ -244,7 +244,7 @@ class Runner:
                     world.coverage.add(("assignment", rule.name, entry.index))
                     rec.owner = ("queue", entry.assigned_to) if entry.assigned_to_type == "Queue" \
                         else ("user", entry.assigned_to)
-                    rec.fields["__assigned_by"] = f"{rule.name} entry {entry.index}"
+                    rec.fields["__assigned_by"] = f"{rule.name} entry {entry.index} in {entry.source}"
                     return
             rec.fields["__assigned_by"] = f"{rule.name}: no entry matched"
 
@@ -460,8 +460,10 @@ class Runner:
         if a.status is not None:
             actual = state.status if state else "None"
             if actual != a.status:
+                proc = self.model.process(state.process) if state else None
                 out.append(f"approval status: expected {a.status}, actual {actual}"
-                           + (f" [{state.process}, steps {state.steps_reached}]" if state else ""))
+                           + (f" [{state.process}, steps {state.steps_reached}, {proc.source if proc else ''}]"
+                              if state else ""))
         if a.process is not None:
             actual = _versionless(state.process) if state else "none"
             if actual != _versionless(a.process):

@@ -52,7 +52,9 @@ def run_tests(specs_dir: Path, *, metadata: Path | None = None, scenario_dir: Pa
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
             model = read_org(root)
-            return _run(model, spec, specs_dir, scenario_dir, include_generated, today, "a fresh build of the specs")
+            report = _run(model, spec, specs_dir, scenario_dir, include_generated, today, "a fresh build of the specs")
+            _add_spec_lines(report, compiled.components)
+            return report
     if not metadata.is_dir():
         raise PrmUserError(f"--metadata {metadata}: no such folder")
     result = api.validate(specs_dir, today)
@@ -69,3 +71,21 @@ def _run(model, spec, specs_dir, scenario_dir, include_generated, today, label) 
     loaded = load_checked(scenario_dir, model, specs_dir.parent)
     generated = generate(spec) if include_generated else []
     return run_scenarios(model, loaded, generated, today, label)
+
+
+def _add_spec_lines(report: TestReport, components) -> None:
+    """Name the spec line each failing component came from (fresh builds: the components
+    know their source), after the component's file in the failure text."""
+    import re
+
+    from prm_builder.metadata.layout import source_path
+
+    origin: dict[str, str] = {}
+    for c in components:
+        if c.source is not None:
+            origin.setdefault(source_path(c.type, c.full_name).as_posix(), str(c.source))
+    pattern = re.compile(r"main/default/([\w./-]+?-meta\.xml)")
+    for result in report.results:
+        result.failures = [pattern.sub(lambda m: m.group(0) + (f" (from {origin[m.group(1)]})"
+                                                               if m.group(1) in origin else ""), f)
+                           for f in result.failures]
