@@ -36,9 +36,13 @@ def origin_of(specs_dir: Path, as_of: dt.date | None) -> Origin:
     # every file of the folder counts (the approval lock file shapes the output too)
     files = sorted(p for p in specs_dir.iterdir() if p.is_file() and not p.name.startswith(".")) \
         if specs_dir.is_dir() else []
+    # The scenario files (specs/scenarios) make the UAT plan: they count too.
+    scenarios = specs_dir / "scenarios"
+    if scenarios.is_dir():
+        files += sorted(p for p in scenarios.iterdir() if p.is_file() and not p.name.startswith("."))
     commit, commit_date = spec_commit(specs_dir)
     # Date-dependent results (past-due decisions) are judged as of the spec commit, so a
     # package regenerated from the same commit is the same; uncommitted specs use today.
     when = as_of.isoformat() if as_of else (commit_date or dt.date.today().isoformat())
     return Origin(specs_label=specs_dir.name or "specs", digest=spec_digest(files),
-                  files=tuple(f.name for f in files), commit=commit, as_of=when)
+                  files=tuple(f.relative_to(specs_dir).as_posix() for f in files), commit=commit, as_of=when)
