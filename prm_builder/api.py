@@ -117,10 +117,16 @@ def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = Non
     if not result.ok:
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
     assert result.spec is not None
-    source = source_files(result.components)
-    mdapi = mdapi_files(result.components)
+    components = list(result.components)
+    from prm_builder.simulate.apex import replay_component  # the scenarios' Apex replay class
+
+    replay = replay_component(specs_dir, result.spec.program.name)
+    if replay is not None:
+        components.append(replay)
+    source = source_files(components)
+    mdapi = mdapi_files(components)
     check_schema_conformance(source, mdapi)
-    return CompiledProgram(result.spec, result.components, result.diagnostics, source, mdapi,
+    return CompiledProgram(result.spec, components, result.diagnostics, source, mdapi,
                            result.lock_text, result.lock_stale)
 
 
