@@ -200,12 +200,17 @@ class Runner:
                               f" (no permission set grants edit)", f.source if f else "permission sets")
 
     def _edit(self, world: World, rec: Record, user: User, changes: dict, assign: bool = False) -> None:
-        level, why = world.record_access(user, rec)
-        if level != "edit":
-            raise Blocked("no_access", f"{user.persona.role} has {level} access to the record ({why})", why)
-        if rec.locked and not user.is_admin and not self._is_current_approver(world, rec, user):
+        approver = self._is_current_approver(world, rec, user)
+        if rec.locked and not user.is_admin and not approver:
             raise Blocked("record_lock", "the record is locked by its approval process",
                           rec.approval.process if rec.approval else "")
+        proc = self.model.process(rec.approval.process) if rec.approval else None
+        # recordEditability AdminOrCurrentApprover: the current approver edits the locked record
+        # (Metadata API ApprovalProcess.recordEditability).
+        approver_edits = approver and proc is not None and proc.record_editability == "AdminOrCurrentApprover"
+        level, why = world.record_access(user, rec)
+        if level != "edit" and not approver_edits:
+            raise Blocked("no_access", f"{user.persona.role} has {level} access to the record ({why})", why)
         self._check_fls(world, user, rec.object, changes.keys())
         prior = dict(rec.fields)
         new_values = {**rec.fields, **{k: self._resolve(world, v, user, rec.object, k) for k, v in changes.items()}}
