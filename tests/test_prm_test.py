@@ -139,3 +139,9 @@ def test_scenario_schema_is_current_documented_and_accepts_the_examples():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"scenarios": [{"name": "x", "persona": "admin", "record": {"objekt": "Lead"}}]},
                             committed)
+
+
+@pytest.mark.parametrize("program", sorted(p.name for p in (ROOT / "tests" / "programs").iterdir()))
+def test_generated_scenarios_pass_on_every_test_program(program):
+    report = api.test(ROOT / "tests" / "programs" / program, today=TODAY)
+    assert report.ok, [(r.name, r.failures) for r in report.failed]

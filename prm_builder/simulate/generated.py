@@ -206,13 +206,18 @@ def _pool(spec: ProgramSpec) -> Gen:
             entitled = t in pool_tiers and t.rank >= minimum.rank
             visible.append({"persona": {"role": "partner_user", "tier": t.developer_name},
                             "access": "edit" if entitled else "none"})
-        out.append(_sc(
-            name=f"generated: a pool lead for {minimum.developer_name} and above is shared by tier",
-            persona="admin",
-            record={"object": "Lead", "fields": {"LastName": "Pool", "Company": "Generated Co",
-                                                 pool.minimum_tier_field.api_name: minimum.developer_name}},
-            steps=[{"action": "create", "assignment_rules": True}],
-            expect={"owner": pool.queue, "visible_to": visible}))
+        record: dict[str, Any] = {"object": "Lead", "fields": {"LastName": "Pool", "Company": "Generated Co",
+                                                               pool.minimum_tier_field.api_name: minimum.developer_name}}
+        if ld.push is not None:
+            # With push distribution the assignment rule puts pool leads into the pool queue.
+            steps: list[dict] = [{"action": "create", "assignment_rules": True}]
+            expect: dict[str, Any] = {"owner": pool.queue, "visible_to": visible}
+        else:
+            # A pull-only program has no assignment rule: the lead starts in the pool queue.
+            record["owner"] = pool.queue
+            steps, expect = [{"action": "create"}], {"visible_to": visible}
+        out.append(_sc(name=f"generated: a pool lead for {minimum.developer_name} and above is shared by tier",
+                       persona="admin", record=record, steps=steps, expect=expect))
     return out
 
 
