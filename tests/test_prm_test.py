@@ -54,7 +54,7 @@ def test_cli_json_and_junit(tmp_path):
 def test_a_wrong_expectation_fails_with_expected_actual_and_component(tmp_path):
     project = _project(tmp_path)
     f = project / "specs/scenarios/lead_distribution.yml"
-    f.write_text(f.read_text().replace("owner: PRM_Leads_Silver_DACH", "owner: PRM_Leads_Gold_DACH"))
+    f.write_text(f.read_text().replace("owner: PRM_Leads_Silver_DACH", "owner: PRM_Leads_Gold_DACH", 1))
     proc = run_prm("test", "--no-generated", "--junit", "j.xml", cwd=project)
     assert proc.returncode == 1
     assert "FAIL    A German lead for Silver goes to Silver DACH" in proc.stdout

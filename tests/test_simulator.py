@@ -89,3 +89,25 @@ def test_filter_criteria_semantics():
     assert item_matches(Criterion("Amount", "equals", ""), get)  # equals nothing = blank
     assert item_matches(Criterion("Flag", "equals", "True"), get)
     assert _boolean_filter("1 AND (2 OR 3)", [True, False, True]) and not _boolean_filter("NOT 1", [True])
+
+
+def test_time_passing_runs_the_sla_scheduled_path_from_the_flow_xml(runner):
+    # A record-triggered flow's scheduled path runs when due, on the record as it is then
+    # (Help: "Schedule a Flow Path for Later"); its update of the owner is a save that may
+    # schedule the path again.
+    r = run(runner, record={"object": "Lead", "fields": {"LastName": "P", "Company": "C", "Country": "Ireland",
+                                                          "Distribution_Tier__c": "Gold"}},
+            steps=[{"action": "create", "assignment_rules": True},
+                   {"action": "wait", "hours": 47, "expect": {"owner": "PRM_Leads_Gold_UKI"}},
+                   {"action": "wait", "hours": 2, "expect": {"owner": "PRM_Leads_Silver_UKI"}}])
+    assert r.passed, r.failures
+
+
+def test_a_lead_claimed_before_the_deadline_is_left_alone(runner):
+    r = run(runner, record={"object": "Lead", "fields": {"LastName": "P", "Company": "C", "Country": "Ireland",
+                                                          "Distribution_Tier__c": "Gold"}},
+            steps=[{"action": "create", "assignment_rules": True},
+                   {"action": "edit", "fields": {"Company": "Accepted"}, "expect": {"allowed": True}},
+                   {"action": "wait", "hours": 10}],
+            expect={"owner": "PRM_Leads_Gold_UKI"})
+    assert r.passed, r.failures

@@ -65,6 +65,7 @@ class Runner:
         self.model = model
         self.today = today
         self.coverage: set[tuple] = set()
+        self._flows: list | None = None
 
     # ------------------------------------------------------------------ scenario
 
@@ -173,6 +174,7 @@ class Runner:
         rec = world.new_record(obj, values, owner, user.key)
         if step.assignment_rules:
             self._assign(world, rec)
+        self._trigger(world, rec, None)
         return rec
 
     def _act(self, world: World, rec: Record, user: User, step: Step) -> None:
@@ -190,7 +192,7 @@ class Runner:
         elif action == "convert":
             self._convert(world, rec, user)
         elif action == "wait":
-            world.now += dt.timedelta(hours=step.hours, days=step.days)
+            self._wait(world, dt.timedelta(hours=step.hours, days=step.days))
 
     def _check_fls(self, world: World, user: User, obj: str, names) -> None:
         for name in names:
@@ -220,9 +222,11 @@ class Runner:
             self._validate(world, candidate, user, prior=prior)
         finally:
             world.records[rec.id] = rec
+        old_owner = rec.owner
         rec.fields = new_values
         if assign:
             self._assign(world, rec)
+        self._trigger(world, rec, {**prior, "__owner": old_owner})
 
     def _validate(self, world: World, rec: Record, user: User, prior: dict | None) -> None:
         sobj = self.model.objects.get(rec.object)
@@ -377,6 +381,51 @@ class Runner:
         self._apply_actions(world, rec, proc.recall_actions)
         rec.locked = False
 
+    # ------------------------------------------------------------------ scheduled paths
+
+    def _trigger(self, world: World, rec: Record, prior: dict | None) -> None:
+        """A save: schedule the paths of record-triggered flows whose start condition it meets."""
+        from .flows import scheduled_flows
+
+        if self._flows is None:
+            self._flows = scheduled_flows(self.model)
+        for flow in self._flows:
+            if flow.object != rec.object:
+                continue
+            if flow.filter_formula and not world.formula(rec, flow.filter_formula, None, prior=prior,
+                                                         is_new=prior is None):
+                continue
+            for path in flow.paths:
+                base = world.now
+                if path.time_source == "RecordField" and path.record_field:
+                    stamp = world.get(rec, path.record_field)
+                    if stamp is None:
+                        continue
+                    base = stamp if isinstance(stamp, dt.datetime) else dt.datetime.combine(stamp, dt.time(0))
+                world.schedule.append((base + path.offset, len(world.schedule), flow, path, rec.id))
+
+    def _wait(self, world: World, delta: dt.timedelta) -> None:
+        from .flowrun import FlowRun
+
+        end = world.now + delta
+        while True:
+            due = sorted((d for d in world.schedule if d[0] <= end), key=lambda d: (d[0], d[1]))
+            if not due:
+                break
+            item = due[0]
+            world.schedule.remove(item)
+            when, _, flow, path, rec_id = item
+            world.now = max(world.now, when)
+            rec = world.records.get(rec_id)
+            if rec is None:
+                continue
+            before = {**rec.fields, "__owner": rec.owner}
+            world.coverage.add(("scheduled_path", flow.name, path.name))
+            FlowRun(world, flow, rec).run(path)
+            if before != {**rec.fields, "__owner": rec.owner}:
+                self._trigger(world, rec, before)  # the path's update is a save: it may schedule again
+        world.now = end
+
     # ------------------------------------------------------------------ pool, conversion
 
     def _claim(self, world: World, rec: Record, user: User) -> None:
@@ -390,8 +439,10 @@ class Runner:
         from .flows import claim_condition
         cond = claim_condition(self.model)
         if cond and world.formula(rec, cond, user):
+            before = {**rec.fields, "__owner": rec.owner}
             rec.owner = ("user", user.key)
             world.coverage.add(("flow", "pool_claim", "claimed"))
+            self._trigger(world, rec, before)
 
     def _convert(self, world: World, rec: Record, user: User) -> None:
         if rec.owner[0] == "queue":

@@ -17,3 +17,64 @@ def claim_condition(model: OrgModel) -> str:
             if "Claim" in expr and "Owner:Group.DeveloperName" in expr:
                 return expr
     return ""
+
+
+# ---------------------------------------------------------------- scheduled paths of record-triggered flows
+#
+# "Time passes" runs the scheduled paths of record-triggered flows (Help: "Schedule a Flow Path
+# for Later"): a save that meets the flow's start condition schedules each path at the trigger
+# time (or a record date field) plus its offset; when it is due, the path runs on the record's
+# values at that time. The interpreter follows decisions, Group (queue) lookups, formulas and
+# record updates of $Record; notifications, e-mail and other actions are skipped (not modelled).
+
+from dataclasses import dataclass, field as dc_field  # noqa: E402
+import datetime as _dt  # noqa: E402
+
+from lxml import etree  # noqa: E402
+
+
+@dataclass
+class ScheduledPath:
+    flow: str
+    name: str
+    target: str
+    offset: _dt.timedelta
+    time_source: str          # RecordTriggerEvent or RecordField
+    record_field: str
+
+
+@dataclass
+class FlowDef:
+    name: str
+    object: str
+    filter_formula: str
+    paths: list[ScheduledPath]
+    elements: dict[str, etree._Element] = dc_field(default_factory=dict)
+    formulas: dict[str, str] = dc_field(default_factory=dict)
+
+
+def _offset(number: str, unit: str) -> _dt.timedelta:
+    n = float(number or 0)
+    return {"Minutes": _dt.timedelta(minutes=n), "Hours": _dt.timedelta(hours=n),
+            "Days": _dt.timedelta(days=n)}.get(unit, _dt.timedelta(hours=n))
+
+
+def scheduled_flows(model: OrgModel) -> list[FlowDef]:
+    out = []
+    for path in sorted(Path(model.root).rglob("*.flow-meta.xml")):
+        el = _parse(path)
+        start = el.find(NS + "start")
+        if start is None or not start.findall(NS + "scheduledPaths"):
+            continue
+        name = path.name.split(".")[0]
+        paths = [ScheduledPath(name, _t(p, "name"), _t(p.find(NS + "connector"), "targetReference"),
+                               _offset(_t(p, "offsetNumber"), _t(p, "offsetUnit")),
+                               _t(p, "timeSource", "RecordTriggerEvent"), _t(p, "recordField"))
+                 for p in start.findall(NS + "scheduledPaths")]
+        flow = FlowDef(name, _t(start, "object"), _t(start, "filterFormula"), paths)
+        for child in el:
+            if isinstance(child.tag, str) and child.find(NS + "name") is not None:
+                flow.elements[_t(child, "name")] = child
+        flow.formulas = {_t(f, "name"): _t(f, "expression") for f in el.findall(NS + "formulas")}
+        out.append(flow)
+    return out

@@ -7,7 +7,8 @@
   territory reaches the fallback, and no partner of another tier sees a routed lead;
 - the pool per tier: visible to that tier and the tiers above it, to no tier below;
 - every content category x tier: read for entitled tiers (with inheritance), none otherwise;
-- every registration status a submission may and may not start from.
+- every registration status a submission may and may not start from;
+- the acceptance SLA per push queue: still there one hour before the deadline, moved on after it.
 
 The expectations come from what the specs state, not from the generator's output, so a
 generator (or hand edit) that routes, shares or approves differently fails them.
@@ -180,6 +181,20 @@ def _routing(spec: ProgramSpec) -> Gen:
                         "visible_to": [{"persona": {"role": "partner_user", "tier": t.developer_name},
                                         "access": "none"} for t in others
                                        if not (ld.pool and routing.pool_queue == q.name)]}))
+    if ld.sla is not None:
+        hours = ld.sla.accept_within_hours
+        for q in queues:
+            assert q.tier is not None and q.territory is not None
+            fields = {"LastName": "Sla", "Company": "Generated Co", q.territory.field: q.territory.values[0],
+                      ld.tier_field.api_name: q.tier.developer_name}
+            if q.products:
+                fields[product_field] = q.products[0]
+            out.append(_sc(
+                name=f"generated: a lead unaccepted in {q.name} stays {hours - 1} h and moves on after {hours} h",
+                persona="admin", record={"object": "Lead", "fields": fields},
+                steps=[{"action": "create", "assignment_rules": True, "expect": {"owner": q.name}},
+                       {"action": "wait", "hours": hours - 1, "expect": {"owner": q.name}},
+                       {"action": "wait", "hours": 2, "expect": {"owner_not": [q.name]}}]))
     fallback = ld.push.fallback_queue or routing.pool_queue
     if fallback and ld.territories:
         tier = queues[0].tier.developer_name if queues and queues[0].tier else None

@@ -234,6 +234,12 @@ EXAMPLE_MUTATIONS: list[Mutation] = [
     Mutation("drop the content object permission", P_CONTENT, remove(_op("Co_Marketing_Asset__c"))),
     Mutation("partners cannot create MDF requests", P_MDF, set_text(_op("MDF_Request__c") + "/m:allowCreate",
                                                                     "false")),
+    # the acceptance SLA (scheduled path of a record-triggered flow)
+    Mutation("SLA deadline 72 hours instead of 48", "flows/PRM_Lead_Acceptance_SLA.flow-meta.xml",
+             set_text("//m:scheduledPaths/m:offsetNumber", "72")),
+    Mutation("SLA moves Gold DACH leads to the pool instead of Silver DACH", "flows/PRM_Lead_Acceptance_SLA.flow-meta.xml",
+             replace_in("//m:formulas[m:name='targetQueue']/m:expression",
+                        '"PRM_Leads_Gold_DACH", "PRM_Leads_Silver_DACH"', '"PRM_Leads_Gold_DACH", "PRM_Lead_Pool"')),
     # queues, fields
     Mutation("a Silver queue's members are the Gold tier", "queues/PRM_Leads_Silver_DACH.queue-meta.xml",
              set_text("//m:publicGroup", "PRM_Tier_Gold")),

@@ -40,10 +40,15 @@ def coverage(model: OrgModel, seen: set[tuple]) -> list[CoverageLine]:
     updates = [(("field_update", fu.object, fu.name), f"{fu.object}.{fu.name}") for fu in model.field_updates.values()]
     perms = [(("permission", ps.name, key), f"{ps.name}: {key}") for ps in model.permission_sets.values()
              for key in [*ps.objects, *[k for k, (r, e) in ps.fields.items() if r or e]]]
+    from .flows import scheduled_flows
+
+    paths = [(("scheduled_path", f.name, p.name), f"{f.name}.{p.name}") for f in scheduled_flows(model)
+             for p in f.paths]
     return [line("assignment entries", entries), line("approval processes", processes),
             line("approval steps", steps), line("step criteria not met", not_met),
             line("sharing rules", sharing), line("validation rules (fired)", validation),
-            line("field updates", updates), line("permission entries", perms)]
+            line("field updates", updates), line("scheduled flow paths", paths),
+            line("permission entries", perms)]
 
 
 @dataclass
@@ -112,7 +117,9 @@ class TestReport:
 
 
 NOT_MODELLED = [
-    "record-triggered and scheduled flows other than the pool claim (SLA moves, expiry, conversion on approval)",
+    "flows other than the pool claim and the scheduled paths of record-triggered flows (decisions, queue "
+    "lookups, formulas and $Record updates run; notifications and other actions are skipped): the expiry "
+    "schedule, conversion on approval",
     "duplicate rules", "e-mail alerts", "profiles and the org-wide defaults of standard objects (assumed: "
     "profiles grant standard objects and fields, standard objects are Private)",
 ]

@@ -75,6 +75,7 @@ class World:
         self.accounts: dict[str, str] = {}   # account name -> record id
         self._ids = itertools.count(1)
         self.coverage: set[tuple] = set()
+        self.schedule: list[tuple] = []   # (due, seq, FlowDef, ScheduledPath, record id)
 
     # ------------------------------------------------------------------ users
 
@@ -187,7 +188,7 @@ class World:
         values = {r: self.get(rec, r.removeprefix("$Record.")) for r in types}
         prior_values = None
         if prior is not None:
-            old = Record(rec.id, rec.object, prior, rec.owner, rec.created_by)
+            old = Record(rec.id, rec.object, prior, prior.get("__owner", rec.owner), rec.created_by)
             prior_values = {r: self.get(old, r.removeprefix("$Record.")) for r in types}
         ctx = fx.Context(values=values, prior=prior_values, is_new=is_new,
                          user={"UserType": user.user_type if user else "Standard",
