@@ -106,6 +106,8 @@ def test_metadata_option_tests_a_given_folder(tmp_path):
     assert report.ok and "force-app" in report.metadata
     with pytest.raises(PrmUserError):
         api.test(ROOT / "specs", metadata=tmp_path / "missing", today=TODAY)
+    with pytest.raises(PrmUserError, match="--scenarios"):
+        api.test(ROOT / "specs", scenarios=tmp_path / "missing", today=TODAY)
 
 
 def test_hand_edited_metadata_is_caught(tmp_path):

@@ -41,6 +41,8 @@ def run_tests(specs_dir: Path, *, metadata: Path | None = None, scenario_dir: Pa
     from prm_builder import api
 
     today = today or dt.date.today()
+    if scenario_dir is not None and not scenario_dir.is_dir():
+        raise PrmUserError(f"--scenarios {scenario_dir}: no such folder")
     scenario_dir = scenario_dir or specs_dir / "scenarios"
     if metadata is None:
         compiled = api.compile_program(specs_dir, today)
