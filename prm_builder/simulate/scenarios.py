@@ -13,7 +13,6 @@ from prm_builder.errors import Diagnostic, SourceRef
 from prm_builder.model.base import attach_positions
 from prm_builder.model.parse import _translate
 from prm_builder.model.scenarios import Expect, Persona, Scenario, ScenarioFile
-from prm_builder.spec.linemap import LineMap
 from prm_builder.spec.loader import load_file
 from prm_builder.validate.codes_doc import CodeDoc
 
