@@ -101,7 +101,8 @@ class FieldAccessExpect(SpecNode):
     persona: Persona
     """Whose access."""
     field: NonEmptyStr
-    """Object.Field"""
+    """Object.Field, or Object.* for every custom field of the object that has field-level
+    security (required and master-detail fields have none)."""
     access: Access
     """none, read or edit."""
 

@@ -82,10 +82,17 @@ class Expectations:
         for fa in exp.field_access:
             user = world.user(fa.persona)
             obj, _, name = fa.field.partition(".")
-            level = world.field_access(user, obj, name)
-            if level != fa.access:
-                out.append(f"field access {fa.field} for {_who(fa.persona)}: expected {fa.access}, actual {level}"
-                           f" [permission sets {', '.join(user.permission_sets) or 'none'}]")
+            names = [name]
+            if name == "*":
+                # Every custom field that has field-level security (required and master-detail
+                # fields have none: everyone with object access edits them).
+                sobj = self.model.objects.get(obj)
+                names = [f.name for f in (sobj.fields.values() if sobj else []) if not f.required]
+            for n in names:
+                level = world.field_access(user, obj, n)
+                if level != fa.access:
+                    out.append(f"field access {obj}.{n} for {_who(fa.persona)}: expected {fa.access}, actual "
+                               f"{level} [permission sets {', '.join(user.permission_sets) or 'none'}]")
         return out
 
     def _check_approval(self, world: World, rec: Record, exp: Expect) -> list[str]:

@@ -77,6 +77,15 @@ def _approvals(spec: ProgramSpec) -> Gen:
                 persona="admin", record=_registration(spec, tier.developer_name, 1000),
                 steps=[{"action": "create", "expect": {"allowed": False}}]))
     mdf = spec.mdf
+    if mdf is not None and mdf.model == "custom":
+        # Budgets are set by the program, not by partners: partners read every budget field.
+        tiers = [t for t in spec.tiers if t.features.mdf]
+        budget = _mdf_request(tiers[0].developer_name, 1)["parent"] if tiers else {"Name": "Sample"}
+        out.append(_sc(
+            name="generated: partners read every MDF budget field and edit none", persona="admin",
+            record={"object": "MDF_Budget__c", "fields": budget},
+            expect={"field_access": [{"persona": {"role": "partner_user", "tier": t.developer_name},
+                                      "field": "MDF_Budget__c.*", "access": "read"} for t in tiers]}))
     if mdf is not None and mdf.model == "custom" and mdf.request_approval is not None:
         out += _route_scenarios(spec, mdf.request_approval.routes, "Status__c",
                                 lambda tier, amount: _mdf_request(tier, amount))
@@ -241,6 +250,14 @@ def _content(spec: ProgramSpec) -> Gen:
         return []
     out: Gen = []
     inherit = spec.sharing.tier_inheritance
+    # Partners read content, never change it (the content section shares Read).
+    partner_tiers = [t for t in spec.tiers if t.features.co_marketing]
+    if partner_tiers:
+        out.append(_sc(
+            name="generated: partners read every content field and edit none", persona="admin",
+            record={"object": "Co_Marketing_Asset__c", "fields": {"Name": "Sample"}},
+            expect={"field_access": [{"persona": {"role": "partner_user", "tier": t.developer_name},
+                                      "field": "Co_Marketing_Asset__c.*", "access": "read"} for t in partner_tiers]}))
     for cat in spec.content.categories:
         granted = [spec.tier(t) for t in cat.tiers]
         min_rank = min((t.rank for t in granted if t), default=None)

@@ -171,6 +171,6 @@ def _check_expect(sc: Scenario, exp: Expect, model: OrgModel, obj: str) -> Itera
                              "use a validation rule's name or one of: " + ", ".join(sorted(BLOCK_KINDS)))
     for fa in exp.field_access:
         o, _, n = fa.field.partition(".")
-        if not n or not _field_exists(model, o, n):
+        if not n or (n == "*" and o not in model.objects) or (n != "*" and not _field_exists(model, o, n)):
             yield Diagnostic("PRM-V402", f"scenario '{sc.name}': field '{fa.field}' is not in the metadata",
                              fa.ref("field"), "write Object.Field")
