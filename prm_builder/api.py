@@ -125,10 +125,16 @@ def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = Non
     if not result.ok:
         raise PrmUserError(f"{len(result.errors)} error(s) in the specs", result.diagnostics)
     assert result.spec is not None
-    source = source_files(result.components)
-    mdapi = mdapi_files(result.components, source)
+    components = list(result.components)
+    from prm_builder.simulate.apex import replay_component  # the scenarios' Apex replay class
+
+    replay = replay_component(specs_dir, result.spec.program.name)
+    if replay is not None:
+        components.append(replay)
+    source = source_files(components)
+    mdapi = mdapi_files(components, source)
     check_schema_conformance(source, mdapi)
-    return CompiledProgram(result.spec, result.components, result.diagnostics, source, mdapi,
+    return CompiledProgram(result.spec, components, result.diagnostics, source, mdapi,
                            result.lock_text, result.lock_stale)
 
 
@@ -189,6 +195,15 @@ def json_schema() -> dict[str, Any]:
     schema.pop("required", None)  # a program is split across files; each holds some sections
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://prm-builder.dev/schema/prm-spec.json", **schema}
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema of one scenario file (specs/scenarios/*.yml), for editors."""
+    from prm_builder.model.scenarios import ScenarioFile
+
+    schema = ScenarioFile.model_json_schema(mode="validation")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": "https://prm-builder.dev/schema/prm-scenarios.json", **schema}
 
 
 @dataclass
@@ -273,12 +288,22 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
         report = run_checklist(result, specs_dir=str(specs_dir), today=when, org=None)
     else:
         report = checklist(specs_dir, when) if checklist else None
-    ctx = DocContext(result.spec, result.components, origin, report, _deploy_hints())
+    ctx = DocContext(result.spec, result.components, origin, report, _deploy_hints(), _scenarios(specs_dir))
     stages("rendering pages and diagrams")
     sections, files = package_files(ctx)
     stages(f"writing {len(files)} files to {out_dir}")
     changes = write_tree(out_dir, files)
     return DocsResult(files, changes, [s.id for s in sections], origin.as_of)
+
+
+def _scenarios(specs_dir: Path) -> list[Any]:
+    """The scenarios of specs/scenarios (for the UAT plan); bad files stop the docs as bad specs do."""
+    from prm_builder.simulate.scenarios import load_scenarios, scenario_files
+
+    loaded = load_scenarios(scenario_files(specs_dir / "scenarios"), specs_dir.parent)
+    if has_errors(loaded.diagnostics):
+        raise PrmUserError("errors in the scenario files", loaded.diagnostics)
+    return [sc for sc, _ in loaded.scenarios]
 
 
 def check(specs_dir: Path = DEFAULT_SPECS, *, org: "OrgConnection | None" = None,
@@ -388,3 +413,16 @@ def _cumulusci_retriever(org: str) -> Any:
             raise PrmUserError(f"retrieve from '{org}' failed: {exc}") from None
 
     return guarded
+def test(specs_dir: Path = DEFAULT_SPECS, *, metadata: Path | None = None, scenarios: Path | None = None,
+         generated: bool = True, today: dt.date | None = None) -> Any:
+    """`prm test`: run the scenarios (specs/scenarios/*.yml, plus those generated from the
+    specs) against the metadata -- a fresh build of the specs, or the source-format folder
+    `metadata` (hand-edited or retrieved from an org). Returns a TestReport (`.ok`,
+    `.format()`, `.to_json()`, `.junit()`); bad specs or scenarios raise PrmUserError."""
+    from prm_builder.simulate.run import run_tests
+
+    return run_tests(specs_dir, metadata=metadata, scenario_dir=scenarios, include_generated=generated,
+                     today=today)
+
+
+test.__test__ = False  # type: ignore[attr-defined]  # not a pytest test when imported into one

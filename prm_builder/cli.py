@@ -393,6 +393,32 @@ def check(
     _emit("check", as_json, 0 if report.ok else 1, result, report.format(), warnings=failed)
 
 
+@app.command("test")
+def test_cmd(
+    specs: Path = SpecsOpt,
+    metadata: Optional[Path] = typer.Option(None, "--metadata", metavar="DIR", help="Test this source-format "
+                                            "folder (e.g. retrieved from an org) instead of a fresh build of the specs."),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", metavar="DIR", help="Folder of scenario files "
+                                             "(default: <specs>/scenarios)."),
+    no_generated: bool = typer.Option(False, "--no-generated", help="Run only the scenarios of the files, "
+                                      "not those generated from the specs."),
+    as_json: bool = JsonOpt,
+    junit: Optional[Path] = typer.Option(None, "--junit", metavar="FILE", help="Also write a JUnit XML report to this file."),
+    today: Optional[str] = TodayOpt,
+) -> None:
+    """Prove the business rules: run the scenarios against the generated metadata. Exit 1 when one fails."""
+    given = {k: v for k, v in (("metadata", metadata), ("scenarios", scenarios), ("junit", junit)) if v is not None}
+    paths = _in_project(specs=specs, **given)
+    report = _api().test(paths["specs"], metadata=paths.get("metadata"), scenarios=paths.get("scenarios"),
+                         generated=not no_generated, today=_today(today))
+    if paths.get("junit") is not None:
+        _write_file(paths["junit"], report.junit(), "--junit")
+    result = report.to_json()
+    result.pop("ok", None)
+    _emit("test", as_json, 0 if report.ok else 1, result, report.format(),
+          warnings=[f"{len(report.failed)} scenario(s) failed"] if report.failed else None)
+
+
 @app.command()
 def score(
     specs: Path = SpecsOpt,
@@ -506,11 +532,14 @@ def partners_apply(
 
 @app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", metavar="FILE",
-                                              help="Write to this file instead of stdout.")) -> None:
+                                              help="Write to this file instead of stdout."),
+           scenarios: bool = typer.Option(False, "--scenarios", help="The schema of scenario files "
+                                          "(specs/scenarios/*.yml) instead of spec files.")) -> None:
     """Print the JSON Schema of spec files (for the YAML language server in editors)."""
     import json
 
-    text = json.dumps(_api().json_schema(), indent=2, sort_keys=True) + "\n"
+    data = _api().scenario_json_schema() if scenarios else _api().json_schema()
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     if out is None:
         typer.echo(text, nl=False)
     else:

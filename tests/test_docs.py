@@ -211,7 +211,8 @@ def test_same_specs_same_package_in_another_process(package: Path, tmp_path: Pat
 
 def test_origin_names_the_specs_not_the_clock(package: Path) -> None:
     footer = _page(package, "index.html").cssselect("footer")[0].text_content()
-    assert f"from specs/ ({len([p for p in SPECS.iterdir() if not p.name.startswith('.')])} files" in footer
+    spec_files = [p for p in SPECS.rglob("*") if p.is_file() and not p.name.startswith(".")]  # scenarios/ too
+    assert f"from specs/ ({len(spec_files)} files" in footer
     assert dt.date.today().isoformat() not in footer
 
 

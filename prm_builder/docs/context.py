@@ -49,6 +49,8 @@ class DocContext:
     origin: Origin
     checklist: ChecklistReport | None = None
     deploy_hints: list[dict[str, Any]] = field(default_factory=list)
+    scenarios: list[Any] = field(default_factory=list)
+    """The program's scenarios (specs/scenarios/*.yml): the UAT plan is made of them."""
     pages: set[str] = field(default_factory=set)
     """Ids of the pages the package has (filled in before the requirements page is built)."""
 

@@ -36,10 +36,14 @@ def origin_of(specs_dir: Path, as_of: dt.date | None) -> Origin:
     # every file of the folder counts (the approval lock file shapes the output too)
     files = sorted(p for p in specs_dir.iterdir() if p.is_file() and not p.name.startswith(".")) \
         if specs_dir.is_dir() else []
+    # The scenario files (specs/scenarios) make the UAT plan: they count too.
+    scenarios = specs_dir / "scenarios"
+    if scenarios.is_dir():
+        files += sorted(p for p in scenarios.iterdir() if p.is_file() and not p.name.startswith("."))
     commit, _ = spec_commit(specs_dir)
     # Due dates are judged by the one rule `prm check` uses too: as of the given day, else
     # today (judging as of the spec commit let the docs certify "none overdue" on a day
     # `prm check` failed). Pass as_of to regenerate an identical package later.
     when = (as_of or dt.date.today()).isoformat()
     return Origin(specs_label=specs_dir.name or "specs", digest=spec_digest(files),
-                  files=tuple(f.name for f in files), commit=commit, as_of=when)
+                  files=tuple(f.relative_to(specs_dir).as_posix() for f in files), commit=commit, as_of=when)

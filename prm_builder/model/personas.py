@@ -151,7 +151,7 @@ FIELD_ACCESS: dict[str, str] = {
     "Lead.<pool.claim>":                         "E E R E - - E",
     # MDF, custom objects
     "MDF_Budget__c.Allocated_Amount__c":         "R R R R E R E",
-    "MDF_Budget__c.Allocation_Override__c":      "- - R R E R E",
+    "MDF_Budget__c.Allocation_Override__c":      "R R R R E R E",
     "MDF_Budget__c.Approval_Rate__c":            "R R R R E R E",
     "MDF_Budget__c.Approved_Amount__c":          "R R R R E R E",
     "MDF_Budget__c.Claimed_Amount__c":           "R R R R E R E",

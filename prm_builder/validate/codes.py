@@ -80,7 +80,9 @@ STRUCTURAL: list[CodeDoc] = [
 
 
 def all_codes() -> list[CodeDoc]:
-    docs = list(STRUCTURAL) + list(APPROVAL_CODES)
+    from prm_builder.simulate.scenarios import SCENARIO_CODES  # scenario files (prm test)
+
+    docs = list(STRUCTURAL) + list(APPROVAL_CODES) + list(SCENARIO_CODES)
     docs += [CodeDoc(r.code, r.name, "validate", " ".join(r.doc.split())) for r in RULES.values()]
     return sorted(docs, key=lambda d: d.code)
 

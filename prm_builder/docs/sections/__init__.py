@@ -28,6 +28,7 @@ from prm_builder.docs.sections import (
     runbook,
     sharing,
     tiers,
+    uat,
 )
 
 SECTIONS: list[ModuleType] = [
@@ -45,6 +46,7 @@ SECTIONS: list[ModuleType] = [
     approvals,
     decisions,
     checklist,
+    uat,
     configuration,
     fields,
     runbook,

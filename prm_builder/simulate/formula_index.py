@@ -1,0 +1,87 @@
+"""Every formula in a source-format folder, with the object it runs on and the type of each
+field it reads: what the formulon cross-check samples and what coverage counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from . import formula as fx
+from .orgmodel import NS, OrgModel, _parse, _t
+
+# Flow data types -> field types of the formula evaluator.
+_FLOW_TYPES = {"String": "Text", "Number": "Number", "Currency": "Currency", "Boolean": "Checkbox",
+               "Date": "Date", "DateTime": "DateTime"}
+
+
+@dataclass(frozen=True)
+class FormulaSite:
+    where: str          # file (relative) + component, for test ids and messages
+    object: str
+    formula: str
+    blank_as_zero: bool
+    result_type: str    # Checkbox for rule formulas, the field type otherwise
+
+
+def field_type(model: OrgModel, obj: str, ref: str) -> str:
+    """The evaluator type of a reference as a formula on `obj` writes it."""
+    name = ref[8:] if ref.lower().startswith("$record.") else ref
+    if name.lower().startswith("$user."):
+        return "Text"
+    if ":" in name:  # polymorphic path (Owner:Group.DeveloperName): text in every use prm makes
+        return "Text"
+    _, fld = model.resolve_path(obj, name)
+    if fld is None:
+        return "Text"
+    if fld.type in ("Lookup", "MasterDetail", "Id", "Email", "Url", "Phone", "TextArea", "LongTextArea",
+                    "Html", "Text"):
+        return "Text"
+    if fld.type == "Summary":
+        return "Currency"
+    return fld.type or "Text"
+
+
+def formula_sites(model: OrgModel, root: Path) -> list[FormulaSite]:
+    sites: list[FormulaSite] = []
+    for obj in model.objects.values():
+        for f in obj.fields.values():
+            if f.formula:
+                sites.append(FormulaSite(f"{f.source}", obj.name, f.formula, f.blank_as_zero, f.type))
+        for v in obj.validation_rules:
+            sites.append(FormulaSite(v.source, obj.name, v.formula, False, "Checkbox"))
+    for fu in model.field_updates.values():
+        if fu.formula:
+            sites.append(FormulaSite(f"{fu.source}#{fu.name}", fu.object, fu.formula, False, "Any"))
+    for rule in model.assignment_rules:
+        for e in rule.entries:
+            if e.criteria.formula:
+                sites.append(FormulaSite(f"{e.source}#entry{e.index}", rule.object, e.criteria.formula, False,
+                                         "Checkbox"))
+    for p in model.approval_processes:
+        if p.criteria.formula:
+            sites.append(FormulaSite(p.source, p.object, p.criteria.formula, False, "Checkbox"))
+    for flow in sorted(root.rglob("*.flow-meta.xml")):
+        el = _parse(flow)
+        obj = _t(el.find(NS + "start"), "object")
+        for f in el.findall(NS + "formulas"):
+            sites.append(FormulaSite(f"{flow.name}#{_t(f, 'name')}", obj, _t(f, "expression"), False,
+                                     _FLOW_TYPES.get(_t(f, "dataType"), "Text")))
+    return sites
+
+
+def flow_variable_types(flow: Path) -> dict[str, str]:
+    el = _parse(flow)
+    out = {}
+    for tag in ("variables", "formulas"):
+        for v in el.findall(NS + tag):
+            out[_t(v, "name")] = _FLOW_TYPES.get(_t(v, "dataType"), "Text")
+    return out
+
+
+def reference_types(model: OrgModel, site: FormulaSite) -> dict[str, str]:
+    return {ref: field_type(model, site.object, ref) for ref in fx.references(site.formula)}
+
+
+__all__ = ["FormulaSite", "formula_sites", "reference_types", "field_type", "flow_variable_types", "etree"]

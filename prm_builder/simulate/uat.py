@@ -1,0 +1,179 @@
+"""The UAT plan: the scenarios as a client's test team runs them in the Salesforce UI --
+per scenario the persona, the steps, the expected result, and columns for tester, date and
+pass/fail -- as table rows, CSV and an XLSX workbook (openpyxl)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from prm_builder.model.scenarios import Expect, Persona, Scenario, Step
+
+COLUMNS = ("id", "scenario", "persona", "steps in Salesforce", "expected result", "tester", "date",
+           "pass / fail", "notes")
+
+
+@dataclass(frozen=True)
+class UatRow:
+    id: str
+    scenario: str
+    persona: str
+    steps: str
+    expected: str
+
+    def cells(self) -> tuple[str, ...]:
+        return (self.id, self.scenario, self.persona, self.steps, self.expected, "", "", "", "")
+
+
+def persona_text(p: Persona) -> str:
+    words = {"partner_user": "Partner user", "partner_manager": "Partner manager", "channel_manager":
+             "Channel manager", "channel_operations": "Channel operations", "mdf_approver": "MDF approver",
+             "admin": "Program admin", "marketing": "Marketing user"}[p.role]
+    if p.is_partner:
+        words += f" of {p.account_name} ({p.tier} tier)"
+    if p.user:
+        words += f" ({p.user})"
+    return words
+
+
+def _values(fields: dict[str, Any]) -> str:
+    out = []
+    for k, v in fields.items():
+        if isinstance(v, str) and v.startswith("@account"):
+            v = "your partner account" if v == "@account" else f"a {v.split(':', 1)[1]} partner account"
+        out.append(f"{k} = {v}")
+    return ", ".join(out)
+
+
+def step_text(sc: Scenario, step: Step) -> str:
+    who = f"As {persona_text(step.as_)}: " if step.as_ else ""
+    obj = sc.record.object
+    a = step.action
+    if a == "create":
+        values = {**sc.record.fields, **step.fields}
+        text = f"create a {obj}" + (f" with {_values(values)}" if values else "")
+        if sc.record.parent:
+            text += f" under a {sc.record.via} record with {_values(sc.record.parent)}"
+        if step.assignment_rules:
+            text += "; tick 'Assign using active assignment rule'"
+    elif a == "edit":
+        text = f"edit the record: set {_values(step.fields)}" + \
+            ("; tick 'Assign using active assignment rule'" if step.assignment_rules else "")
+    elif a == "submit":
+        text = "click Submit for Approval"
+    elif a in ("approve", "reject"):
+        text = f"open the approval request{f' (step {step.step})' if step.step else ''} and click {a.title()}"
+    elif a == "recall":
+        text = "click Recall Approval Request"
+    elif a == "claim":
+        text = "open the lead from the pool list view and claim it"
+    elif a == "convert":
+        text = "click Convert"
+    else:
+        text = f"wait {step.days:g} day(s) {step.hours:g} hour(s) (or run the scheduled path)"
+    result = f"{who}{text}."
+    if step.expect:
+        result += f" Check: {expect_text(step.expect)}"
+    return result[0].upper() + result[1:]
+
+
+def expect_text(e: Expect) -> str:
+    parts = []
+    if e.blocked:
+        parts.append("Salesforce refuses the save" + (f" with a message containing '{e.blocked.message}'"
+                                                     if e.blocked.message else "")
+                     + (f" ({e.blocked.rule})" if e.blocked.rule else ""))
+    if e.allowed is not None:
+        parts.append("the save succeeds" if e.allowed else "Salesforce refuses the save")
+    if e.owner:
+        parts.append(f"the owner is {'you' if e.owner in ('creator', 'persona') else 'queue ' + e.owner}")
+    if e.owner_not:
+        parts.append("the owner is not " + " / ".join(e.owner_not))
+    if e.approval:
+        ap = e.approval
+        bits = [f"approval {ap.status}" if ap.status else "", f"process {ap.process}" if ap.process else "",
+                f"steps {' -> '.join(ap.steps) or 'none'}" if ap.steps is not None else "",
+                f"waiting for {', '.join(ap.approvers)}" if ap.approvers else ""]
+        parts.append("Approval History shows " + ", ".join(b for b in bits if b))
+    if e.fields:
+        parts.append("fields: " + _values(e.fields))
+    for v in e.visible_to:
+        parts.append(f"{persona_text(v.persona)} has {v.access} access")
+    for f in e.field_access:
+        parts.append(f"{persona_text(f.persona)} has {f.access} access to {f.field}")
+    return "; ".join(parts) + "."
+
+
+def uat_rows(scenarios: list[Scenario]) -> list[UatRow]:
+    rows = []
+    for i, sc in enumerate(scenarios, 1):
+        steps = list(sc.steps) or [Step(action="create")]
+        text = "\n".join(f"{n}. {step_text(sc, s)}" for n, s in enumerate(steps, 1))
+        rows.append(UatRow(f"UAT-{i:03d}", sc.name, persona_text(sc.persona), text,
+                           expect_text(sc.expect) if sc.expect else "Each step's check holds."))
+    return rows
+
+
+def uat_csv(rows: list[UatRow]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(r.cells() for r in rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def uat_xlsx(rows: list[UatRow], program: str) -> bytes:
+    """A workbook the test team fills in: one row per scenario, a pass/fail drop-down."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "UAT plan"
+    ws.append([f"UAT plan: {program}"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(list(COLUMNS))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append(list(r.cells()))
+    widths = (10, 40, 28, 70, 50, 16, 12, 12, 30)
+    for col, width in zip("ABCDEFGHI", widths):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    check = DataValidation(type="list", formula1='"Pass,Fail,Blocked"', allow_blank=True)
+    ws.add_data_validation(check)
+    if rows:
+        check.add(f"H3:H{len(rows) + 2}")
+    ws.freeze_panes = "C3"
+    # Deterministic bytes: fixed document dates and zip entry times (the package has no clock).
+    fixed = dt.datetime(2000, 1, 1)
+    wb.properties.created = wb.properties.modified = fixed
+    raw = io.BytesIO()
+    wb.save(raw)
+    return _fixed_zip_times(raw.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                import re
+                # openpyxl stamps the save time into 'modified'; keep the element, fix the time.
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, body)
+    return out.getvalue()
