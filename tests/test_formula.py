@@ -75,3 +75,18 @@ def test_syntax_errors_are_formula_errors():
 
 def test_references():
     assert references("IF(A__c > 0, B__r.C__c, PRIORVALUE(D))") == ["A__c", "B__r.C__c", "D"]
+
+
+
+def test_datetime_plus_days_and_fractions_as_the_sla_timer_uses_them():
+    """Help, "Using Date, Date/Time, and Time Values in Formulas": adding a number to a
+    Date/Time adds days, fractions being hours (48/24 = two days, 5/1440 = five minutes)."""
+    import datetime as dt
+
+    started = dt.datetime(2026, 11, 20, 12, 0)
+    src = "{!$Record.Started} + 48/24 <= {!$Flow.CurrentDateTime} + 5/1440"
+    for now, due in ((dt.datetime(2026, 11, 22, 11, 54), False), (dt.datetime(2026, 11, 22, 11, 56), True),
+                     (dt.datetime(2026, 11, 22, 12, 0), True)):
+        ctx = Context(values={"$Record.Started": started, "$Flow.CurrentDateTime": now},
+                         types={"$Record.Started": "DateTime", "$Flow.CurrentDateTime": "DateTime"})
+        assert evaluate(src, ctx) is due, now

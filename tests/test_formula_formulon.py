@@ -20,6 +20,11 @@ Named differences (the platform's documentation decides, see each case):
   for a blank field). Allowed only for samples with such a blank; they stay a minority.
 - NULL_ARITHMETIC: formulon raises an argument error for arithmetic on a blank number; the
   platform's result is blank (BlankAsBlank), which is what our evaluator returns.
+- DATETIME_ARITHMETIC: formulon rejects adding a number of days to a Date/Time value ("ADD():
+  Expected Number, received Number"); the platform documents it (Help, "Using Date, Date/Time,
+  and Time Values in Formulas": NOW() + 5 is five days from now; fractions are hours and
+  minutes), which is what the acceptance-SLA timer does. Skipped for such samples and checked
+  against hand-worked values in tests/test_formula.py instead.
 """
 
 from __future__ import annotations
@@ -76,6 +81,10 @@ def _samples(model, site: FormulaSite, types: dict[str, str], rng: random.Random
         elif t == "Date":
             pools[ref] = [None, TODAY, TODAY - dt.timedelta(days=1), TODAY + dt.timedelta(days=1),
                           TODAY - dt.timedelta(days=61), dt.date(2025, 2, 28)]
+        elif t == "DateTime":  # the SLA timer's start (issue 12): around the 48-hour boundary
+            noon = dt.datetime(TODAY.year, TODAY.month, TODAY.day, 12, 0)
+            pools[ref] = [None, noon, noon - dt.timedelta(hours=47), noon - dt.timedelta(hours=48),
+                          noon - dt.timedelta(hours=49)]
         else:
             pools[ref] = [None, "", "PowerPartner", "Standard", "ann@Contoso.COM", *literals]
     out = []
@@ -181,6 +190,10 @@ def test_every_generated_formula_is_collected():
     assert len(SITES) >= 60
 
 
+def _datetime_arithmetic(types: dict[str, str], theirs: dict) -> bool:
+    return "DateTime" in types.values() and theirs.get("type") == "error" and "ADD()" in str(theirs.get("message"))
+
+
 def test_formulas_agree_with_formulon():
     if not _formulon_available():
         pytest.skip("formulon not installed (.ci/run installs it into .ci/node)")
@@ -199,6 +212,8 @@ def test_formulas_agree_with_formulon():
     for (name, site, types, sample), case, theirs in zip(meta, cases, results):
         ours = _ours(site, types, sample)
         if not _same(ours, theirs):
+            if _datetime_arithmetic(types, theirs):
+                continue
             if _null_comparison(site, types, sample):
                 null_comparisons += 1
                 continue

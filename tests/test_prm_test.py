@@ -46,9 +46,10 @@ def test_cli_json_and_junit(tmp_path):
     proc = run_prm("test", "--json", "--junit", "out/junit.xml", "--no-generated", cwd=project)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["ok"] and len(data["scenarios"]) >= 15
+    # the one JSON envelope of every command (issue 15): the report is the result
+    assert data["ok"] and data["command"] == "test" and len(data["result"]["scenarios"]) >= 15
     suite = etree.parse(str(project / "out/junit.xml")).getroot()
-    assert suite.get("failures") == "0" and int(suite.get("tests")) == len(data["scenarios"])
+    assert suite.get("failures") == "0" and int(suite.get("tests")) == len(data["result"]["scenarios"])
 
 
 def test_a_wrong_expectation_fails_with_expected_actual_and_component(tmp_path):

@@ -452,12 +452,14 @@ class Runner(Expectations):
                                         else {}) if "Claim" in f), None)
         if claim_field is None:
             raise Blocked("no_pool", f"{rec.object} has no claim field: the metadata has no pool", "")
+        saved_before = {**rec.fields, "__owner": rec.owner}
         self._edit(world, rec, user, {claim_field: True})
         # The pool claim flow (record-triggered, after save) gives the lead to the claimer when
-        # its condition formula holds; read from the flow's own formulas.
+        # its condition formula holds; read from the flow's own formulas ($Record__Prior is
+        # the record before this save).
         from .flows import claim_condition
         cond = claim_condition(self.model)
-        if cond and world.formula(rec, cond, user):
+        if cond and world.formula(rec, cond, user, prior=saved_before):
             before = {**rec.fields, "__owner": rec.owner}
             rec.owner = ("user", user.key)
             world.coverage.add(("flow", "pool_claim", "claimed"))

@@ -22,6 +22,7 @@ and "Using Blank and Null Values in Formulas"):
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -511,6 +512,27 @@ def _fn_date(e: _Eval, args: tuple) -> Value:
         raise FormulaError(f"DATE(): {exc}") from None
 
 
+def _fn_addmonths(e: _Eval, args: tuple) -> Value:
+    """ADDMONTHS(date, n) (Salesforce Help, "Formula Operators and Functions"): the date n
+    months later; when that month is shorter, or the date is the last day of its month, the
+    last day of the resulting month."""
+    _arity(args, 2, 2, "ADDMONTHS")
+    start, n = e.ev(args[0]), _num(e.ev(args[1]), "ADDMONTHS")
+    if start is None or n is None:
+        return None
+    if not isinstance(start, dt.date):
+        raise FormulaError("ADDMONTHS() needs a date")
+    is_datetime = isinstance(start, dt.datetime)
+    day = start.date() if is_datetime else start
+    months = day.year * 12 + (day.month - 1) + int(n)
+    year, month = divmod(months, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    at_month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    result = dt.date(year, month, last if at_month_end else min(day.day, last))
+    return dt.datetime.combine(result, start.time()) if is_datetime else result
+
+
 def _fn_text_fn(fn: Callable[..., Value], lo: int, hi: int, name: str) -> Callable[[_Eval, tuple], Value]:
     def call(e: _Eval, args: tuple) -> Value:
         _arity(args, lo, hi, name)
@@ -573,6 +595,7 @@ _FUNCTIONS: dict[str, Callable[[_Eval, tuple], Value]] = {
     "TODAY": _fn_today,
     "NOW": _fn_now,
     "DATE": _fn_date,
+    "ADDMONTHS": _fn_addmonths,
     "LOWER": _fn_text_fn(lambda s: _text(s, "LOWER").lower(), 1, 1, "LOWER"),
     "UPPER": _fn_text_fn(lambda s: _text(s, "UPPER").upper(), 1, 1, "UPPER"),
     "TRIM": _fn_text_fn(lambda s: _text(s, "TRIM").strip(), 1, 1, "TRIM"),

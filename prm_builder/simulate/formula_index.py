@@ -30,6 +30,8 @@ def field_type(model: OrgModel, obj: str, ref: str) -> str:
     name = ref[8:] if ref.lower().startswith("$record.") else ref
     if name.lower().startswith("$user."):
         return "Text"
+    if name == "$Flow.CurrentDateTime":
+        return "DateTime"
     if ":" in name:  # polymorphic path (Owner:Group.DeveloperName): text in every use prm makes
         return "Text"
     _, fld = model.resolve_path(obj, name)
@@ -39,6 +41,14 @@ def field_type(model: OrgModel, obj: str, ref: str) -> str:
                     "Html", "Text"):
         return "Text"
     if fld.type == "Summary":
+        # A roll-up has the type of what it summarizes: MIN/MAX of a date is a date (Salesforce
+        # Help, "Roll-Up Summary Field"); COUNT and SUM are numbers.
+        op, summarized, _ = fld.summary or ("", "", "")
+        if op.lower() in ("min", "max") and summarized and "." in summarized:
+            child, child_field = summarized.split(".", 1)
+            inner = model.field(child, child_field)
+            if inner is not None and inner.type in ("Date", "DateTime"):
+                return inner.type
         return "Currency"
     return fld.type or "Text"
 

@@ -200,12 +200,19 @@ class World:
     def formula(self, rec: Record, src: str, user: User | None, *, blank_as_zero: bool = False,
                 prior: dict | None = None, is_new: bool = False) -> Any:
         refs = fx.references(src)
-        types = {r: self.ftype(rec.object, r.removeprefix("$Record.")) for r in refs if not r.startswith("$User")}
-        values = {r: self.get(rec, r.removeprefix("$Record.")) for r in types}
+        prior_prefix = "$Record__Prior."  # a flow formula's view of the record before the save
+
+        def bare(r: str) -> str:
+            return r.removeprefix(prior_prefix).removeprefix("$Record.")
+
+        types = {r: self.ftype(rec.object, bare(r)) for r in refs if not r.startswith("$User")}
+        old = Record(rec.id, rec.object, prior, prior.get("__owner", rec.owner), rec.created_by) \
+            if prior is not None else None
+        values = {r: (self.get(old, bare(r)) if old is not None else None) if r.startswith(prior_prefix)
+                  else self.get(rec, bare(r)) for r in types}
         prior_values = None
-        if prior is not None:
-            old = Record(rec.id, rec.object, prior, prior.get("__owner", rec.owner), rec.created_by)
-            prior_values = {r: self.get(old, r.removeprefix("$Record.")) for r in types}
+        if old is not None:
+            prior_values = {r: self.get(old, bare(r)) for r in types}
         ctx = fx.Context(values=values, prior=prior_values, is_new=is_new,
                          user={"UserType": user.user_type if user else "Standard",
                                "Username": user.username if user else ""},
