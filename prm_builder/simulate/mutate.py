@@ -117,8 +117,8 @@ VR = "objects/Lead/validationRules/{}.validationRule-meta.xml"
 MVR = "objects/MDF_Request__c/validationRules/{}.validationRule-meta.xml"
 CONTENT_SR = "sharingRules/Co_Marketing_Asset__c.sharingRules-meta.xml"
 LEAD_SR = "sharingRules/Lead.sharingRules-meta.xml"
-P_MDF = "permissionsets/PRM_Partner_MDF.permissionset-meta.xml"
-P_CONTENT = "permissionsets/PRM_Partner_Content.permissionset-meta.xml"
+P_MDF = "permissionsets/PRM_Partner_User.permissionset-meta.xml"  # the partner persona (model/personas.py)
+P_CONTENT = P_MDF  # one permission set per persona: MDF and content both
 CRIT = "/m:criteriaItems"
 
 
@@ -137,8 +137,9 @@ EXAMPLE_MUTATIONS: list[Mutation] = [
                                                              entry("PRM_Leads_Gold_DACH") + "/m:assignedTo")),
     Mutation("reorder: general Gold NA entry before the Embedded BI entry", AR,
              move_before(entry("PRM_Leads_Gold_NA"), entry("PRM_Leads_Gold_NA_Embedded"))),
+    # the catch-all is the last entry (every entry excludes registrations, so it has criteria too)
     Mutation("reorder: catch-all entry first", AR,
-             move_before("//m:ruleEntry[not(m:criteriaItems)]", "//m:ruleEntry[1]")),
+             move_before("//m:ruleEntry[last()]", "//m:ruleEntry[1]")),
     Mutation("drop the tier criterion of an entry", AR,
              remove(entry("PRM_Leads_Silver_NA") + CRIT + "[m:field='Lead.Distribution_Tier__c']")),
     Mutation("drop the product criterion of the Embedded BI entry", AR,
@@ -149,9 +150,9 @@ EXAMPLE_MUTATIONS: list[Mutation] = [
     Mutation("route a Silver entry by the Gold tier", AR,
              set_text(entry("PRM_Leads_Silver_UKI") + CRIT + "[m:field='Lead.Distribution_Tier__c']/m:value", "Gold")),
     Mutation("deactivate the assignment rule", AR, set_text("//m:assignmentRule/m:active", "false")),
-    Mutation("remove the catch-all entry", AR, remove("//m:ruleEntry[not(m:criteriaItems)]")),
+    Mutation("remove the catch-all entry", AR, remove("//m:ruleEntry[last()]")),
     Mutation("catch-all to a Gold queue", AR,
-             set_text("//m:ruleEntry[not(m:criteriaItems)]/m:assignedTo", "PRM_Leads_Gold_NA")),
+             set_text("//m:ruleEntry[last()]/m:assignedTo", "PRM_Leads_Gold_NA")),
     # deal registration approvals
     Mutation("auto-approval threshold one lower", GOLD, set_text(step("Channel_Manager") + "/m:entryCriteria"
                                                                   + CRIT + "/m:value", "49999")),
@@ -206,8 +207,8 @@ EXAMPLE_MUTATIONS: list[Mutation] = [
              replace_in("/m:ValidationRule/m:errorConditionFormula",
                         ', ISPICKVAL(PRIORVALUE(Registration_Status__c), "Expired")', "")),
     Mutation("remaining-budget check off by one", MVR.format("Request_Within_Remaining_Budget"),
-             replace_in("/m:ValidationRule/m:errorConditionFormula", "Requested_Amount__c > MDF",
-                        "Requested_Amount__c - 1 > MDF")),
+             replace_in("/m:ValidationRule/m:errorConditionFormula", ", 0) > MDF_Budget__r.Remaining_Amount__c",
+                        ", 0) - 1 > MDF_Budget__r.Remaining_Amount__c")),
     Mutation("partners may set an MDF request's status", MVR.format("Request_Status_Set_By_Approval"),
              set_text("/m:ValidationRule/m:active", "false")),
     # sharing
@@ -237,9 +238,10 @@ EXAMPLE_MUTATIONS: list[Mutation] = [
     # the acceptance SLA (scheduled path of a record-triggered flow)
     Mutation("SLA deadline 72 hours instead of 48", "flows/PRM_Lead_Acceptance_SLA.flow-meta.xml",
              set_text("//m:scheduledPaths/m:offsetNumber", "72")),
-    Mutation("SLA moves Gold DACH leads to the pool instead of Silver DACH", "flows/PRM_Lead_Acceptance_SLA.flow-meta.xml",
-             replace_in("//m:formulas[m:name='targetQueue']/m:expression",
-                        '"PRM_Leads_Gold_DACH", "PRM_Leads_Silver_DACH"', '"PRM_Leads_Gold_DACH", "PRM_Lead_Pool"')),
+    # the SLA's next queue is a custom metadata record per push queue (issue 12, item 1)
+    Mutation("SLA moves Gold DACH leads to the pool instead of Silver DACH",
+             "customMetadata/PRM_Lead_Route.PRM_Leads_Gold_DACH.md-meta.xml",
+             set_text("//m:values[m:field='Next_Queue__c']/m:value", "PRM_Lead_Pool")),
     # queues, fields
     Mutation("a Silver queue's members are the Gold tier", "queues/PRM_Leads_Silver_DACH.queue-meta.xml",
              set_text("//m:publicGroup", "PRM_Tier_Gold")),
