@@ -117,9 +117,10 @@ class TestReport:
 
 
 NOT_MODELLED = [
-    "flows other than the pool claim and the scheduled paths of record-triggered flows (decisions, queue "
-    "lookups, formulas and $Record updates run; notifications and other actions are skipped): the expiry "
-    "schedule, conversion on approval",
+    "Apex and flow actions: record-triggered flows run (decisions, lookups of queues, groups and custom "
+    "metadata, formulas and $Record updates, immediately and on scheduled paths), but their Apex and other "
+    "actions are skipped: conversion, tier-group sync, the tier review, attribution, the health score job, "
+    "notifications; schedule-triggered flows (the expiry schedule)",
     "duplicate rules", "e-mail alerts", "profiles and the org-wide defaults of standard objects (assumed: "
     "profiles grant standard objects and fields, standard objects are Private)",
 ]
