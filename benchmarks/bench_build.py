@@ -85,6 +85,13 @@ def _retarget_tier_names(folder: Path, names: list[str], content_names: list[str
         for i, category in enumerate(categories):
             category["tiers"] = [content_names[i * len(content_names) // len(categories)]]
         content_file.write_text(yaml.safe_dump(data, sort_keys=False))
+    attribution_file = folder / "attribution.yml"
+    if attribution_file.exists():  # commission schedules name tiers: the top synthetic tier
+        data = yaml.safe_load(attribution_file.read_text())
+        for schedule in (data["attribution"].get("commissions") or {}).get("schedules", []):
+            if schedule.get("tiers"):
+                schedule["tiers"] = [names[-1]]
+        attribution_file.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
 def best(fn, repeat: int) -> tuple[float, object]:
