@@ -165,18 +165,22 @@ def opportunity_partner(spec: ProgramSpec) -> str:
     return dr.partner_lookup.opportunity_api_name() if dr is not None else "PartnerAccountId"
 
 
+def _detail_object(name: str, label: str, plural: str, number: tuple[str, str], description: str, purpose: str,
+                   source, history: bool) -> Component:
+    """A detail object (access follows its master), with field history when tracked."""
+    obj = custom_object(name, label, plural, name_field=auto_number_name(*number), sharing=CONTROLLED_BY_PARENT,
+                        external_sharing=CONTROLLED_BY_PARENT, source=source, description=description,
+                        purpose=purpose)
+    return Component(obj.type, obj.full_name, {**obj.body, "enableHistory": history}, purpose=obj.purpose,
+                     source=obj.source)
+
+
 def _attribution_object(spec: ProgramSpec, a: Attribution) -> Iterator[Component]:
     src = a.ref("model")
     body_history = a.track_history
-    obj = custom_object(ATTRIBUTION, "Partner Attribution", "Partner Attributions",
-                        name_field=auto_number_name("Attribution", "PA-{000000}"), sharing=CONTROLLED_BY_PARENT,
-                        external_sharing=CONTROLLED_BY_PARENT, source=src,
-                        description="Which partners an Opportunity's revenue is credited to, with role and share.",
-                        purpose="Attribution records: partner, Opportunity, role, percentage.")
-    if body_history:
-        obj = Component(obj.type, obj.full_name, {**obj.body, "enableHistory": True}, purpose=obj.purpose,
-                        source=obj.source)
-    yield obj
+    yield _detail_object(ATTRIBUTION, "Partner Attribution", "Partner Attributions", ("Attribution", "PA-{000000}"),
+                         "Which partners an Opportunity's revenue is credited to, with role and share.",
+                         "Attribution records: partner, Opportunity, role, percentage.", src, body_history)
     yield _field(ATTRIBUTION, "Opportunity__c", "Opportunity",
                  ft.master_detail("Opportunity", "Partner_Attributions", "Partner Attributions"),
                  "The Opportunity credited.", src)
@@ -212,12 +216,9 @@ def _commissions(a: Attribution) -> Iterator[Component]:
     assert a.commissions is not None
     src = a.commissions.ref()
     h = a.track_history
-    body = custom_object(COMMISSION, "Commission", "Commissions",
-                         name_field=auto_number_name("Commission", "CM-{000000}"), sharing=CONTROLLED_BY_PARENT,
-                         external_sharing=CONTROLLED_BY_PARENT, source=src,
-                         description="Commission owed to a partner for closed-won attributed revenue.",
-                         purpose="Commission records created from closed-won attributed revenue.")
-    yield Component(body.type, body.full_name, {**body.body, "enableHistory": h}, purpose=body.purpose, source=src)
+    yield _detail_object(COMMISSION, "Commission", "Commissions", ("Commission", "CM-{000000}"),
+                         "Commission owed to a partner for closed-won attributed revenue.",
+                         "Commission records created from closed-won attributed revenue.", src, h)
     yield _field(COMMISSION, "Partner_Account__c", "Partner Account",
                  ft.master_detail("Account", "Commissions", "Commissions"), "The partner owed.", src)
     yield _field(COMMISSION, "Opportunity__c", "Opportunity",
@@ -241,12 +242,9 @@ def _commissions(a: Attribution) -> Iterator[Component]:
                  ft.roll_up("sum", f"{COMMISSION}.Partner_Account__c", f"{COMMISSION}.Net_Amount__c",
                             filters=[(f"{COMMISSION}.Status__c", "equals", "Accrued, Approved")]),
                  "Commission owed to the partner and not paid yet.", src)
-    adj = custom_object(ADJUSTMENT, "Commission Adjustment", "Commission Adjustments",
-                        name_field=auto_number_name("Adjustment", "CA-{000000}"), sharing=CONTROLLED_BY_PARENT,
-                        external_sharing=CONTROLLED_BY_PARENT, source=src,
-                        description="A correction of a commission, with its reason.",
-                        purpose="Commission adjustments with reasons (audit trail).")
-    yield Component(adj.type, adj.full_name, {**adj.body, "enableHistory": h}, purpose=adj.purpose, source=src)
+    yield _detail_object(ADJUSTMENT, "Commission Adjustment", "Commission Adjustments", ("Adjustment", "CA-{000000}"),
+                         "A correction of a commission, with its reason.",
+                         "Commission adjustments with reasons (audit trail).", src, h)
     yield _field(ADJUSTMENT, "Commission__c", "Commission",
                  ft.master_detail(COMMISSION, "Adjustments", "Adjustments"), "The commission adjusted.", src)
     yield _field(ADJUSTMENT, "Amount__c", "Amount", ft.required(f.currency()),
