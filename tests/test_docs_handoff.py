@@ -328,3 +328,15 @@ def test_new_pages_are_deterministic(tmp_path: Path) -> None:
     second = _package(specs)[1]
     for name in ("sign-off.html", "raid.html", "training-partners.html", "training-admin.html", "fields.html"):
         assert first[name] == second[name]
+
+
+def test_sign_off_of_a_live_check_names_the_org(tmp_path: Path) -> None:
+    @dataclasses.dataclass
+    class LiveReport(Report):
+        org: dict | None = None
+
+    report = LiveReport(True, [Item("L06", "External defaults are Private", "pass", "Lead: Private")],
+                        {"label": "uat", "instance_url": "https://example.my.salesforce.com"})
+    _, files = _package(copy_program("minimal", tmp_path), report=report)
+    text = _page(files, "sign-off").text_content()
+    assert "passes the review checklist as of 2026-11-22 including live items against the org uat: 1 pass." in text
