@@ -340,3 +340,16 @@ def test_sign_off_of_a_live_check_names_the_org(tmp_path: Path) -> None:
     _, files = _package(copy_program("minimal", tmp_path), report=report)
     text = _page(files, "sign-off").text_content()
     assert "passes the review checklist as of 2026-11-22 including live items against the org uat: 1 pass." in text
+
+
+def test_data_dictionary_lists_the_existing_fields_the_program_reads(example) -> None:
+    ctx, files = example
+    rows = {r[0]: r for r in _table(_page(files, "fields"), "fields-existing")}
+    assert rows["Lead.PartnerAccountId"][1] == "org (declared in the specs)"
+    assert "Lead.PartnerAccountId" in ctx.spec.org.fields
+    assert rows["Opportunity.Amount"][1] == "standard"
+    # the assignment rule's territory criteria read the territories' Lead field
+    field = ctx.spec.lead_distribution.territories[0].field
+    assert "assignment rule Lead" in rows[f"Lead.{field}"][2]
+    generated = {c.full_name for c in ctx.of_type("CustomField")}
+    assert not generated & set(rows)

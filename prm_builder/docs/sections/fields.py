@@ -91,4 +91,17 @@ def build(ctx: DocContext) -> Section | None:
         for c in items:
             if c.body.get("formula"):
                 section.add(Para(f"Formula of {c.full_name}:"), Code(str(c.body["formula"])))
+    _existing_fields(ctx, section, {c.full_name for c in fields}, users)
     return section
+
+
+def _existing_fields(ctx: DocContext, section: Section, generated: set[str], users: dict[str, list[str]]) -> None:
+    """Standard fields (and fields declared under `org`) that the generated metadata reads:
+    prm does not create them, but changing them breaks what is listed."""
+    declared = set(ctx.spec.org.fields)
+    rows = [(name, "org (declared in the specs)" if name in declared else "standard", "; ".join(users[name]))
+            for name in sorted(set(users) - generated, key=_object_order)]
+    if rows:
+        section.add(Heading("Existing fields the program reads", slug(ID, "existing")))
+        section.add(Para("Fields prm does not generate but its rules, flows, reports and processes read."))
+        section.add(Table(("field", "kind", "used by"), tuple(rows)))
