@@ -47,6 +47,7 @@ REPORT = Report(False, [
     Item("C07", "Pushed leads nobody accepts move on within an SLA", "warn", "no SLA on two queues",
          "add lead_distribution.sla"),
     Item("C12", "Approval thresholds are ordered", "fail", "Silver auto-approves above Gold", "lower Silver's threshold"),
+    Item("C11", "Open decisions logged", "manual", "2 decision(s) still open"),
 ])
 
 
@@ -100,10 +101,11 @@ def test_sign_off_names_program_commit_date_and_checklist(example) -> None:
     if HAS_GIT and ctx.origin.commit:
         assert control["Spec commit"] == _git(SPECS, "log", "-1", "--format=%H", "--", ".")
     text = page.text_content()
-    assert "does not pass the review checklist as of 2026-11-22" in text and "1 fail, 1 warn, 1 pass" in text
+    assert "does not pass the review checklist as of 2026-11-22" in text and "1 fail, 1 warn, 1 manual, 1 pass" in text
     # the items being signed that do not pass, failures first
     assert [r[:3] for r in _table(page, "sign-off-checklist")] == [["C12", "Approval thresholds are ordered", "fail"],
-                                                                    ["C07", REPORT.items[1].title, "warn"]]
+                                                                    ["C07", REPORT.items[1].title, "warn"],
+                                                                    ["C11", "Open decisions logged", "manual"]]
 
 
 def test_approvers_are_the_decision_owners_and_the_delivery_lead(example) -> None:
@@ -178,7 +180,9 @@ def test_raid_log_issues_risks_assumptions_and_decisions(example) -> None:
     assert risks[0][1:4] == ["checklist C07", f"{REPORT.items[1].title}: no SLA on two queues",
                              "add lead_distribution.sla"]
     open_decisions = sorted((d for d in ctx.spec.open_decisions if d.status == "open"), key=lambda d: (d.due, d.id))
-    assert [(r[1], r[4], r[6]) for r in risks[1:]] == [
+    assert risks[1][1:4] == ["checklist C11", "Not checked automatically — Open decisions logged: 2 decision(s) "
+                             "still open", "verify by hand before sign-off"]
+    assert [(r[1], r[4], r[6]) for r in risks[2:]] == [
         (f"decision {d.id}", d.owner, d.due.isoformat()) for d in open_decisions]
     assumptions = " ".join(r[1] for r in _table(page, "raid-assumptions"))
     sla = ctx.spec.lead_distribution.sla
@@ -305,8 +309,9 @@ def test_lead_distribution_documents_the_sla_and_deal_registration_its_list_view
     views = {r[0]: r for r in _table(_page(files, "deal-registration"), "deal-registration-list-views")}
     days = ctx.spec.deal_registration.list_views.expiring_within_days
     expiring = views["Deal Registrations: Expiring Soon"]
-    assert expiring[2] == f"Registration_Status__c = Approved AND Registration_Expires_On__c = NEXT_N_DAYS:{days}"
-    assert "Registration_Expires_On__c" in expiring[3]
+    fields = ctx.spec.deal_registration.fields
+    assert expiring[2] == (f"{fields.status.label} = Approved AND {fields.expires_on.label} = NEXT_N_DAYS:{days}")
+    assert expiring[3].startswith("Name, Company, ") and fields.expires_on.label in expiring[3]
     assert expiring[4] == "group " + ", group ".join(ctx.spec.deal_registration.list_views.shared_to_groups)
 
 

@@ -31,6 +31,10 @@ def risks(ctx: DocContext) -> list[tuple[str, ...]]:
     for i in _items(ctx, "warn"):
         rows.append((f"checklist {_field(i, 'id')}", f"{_field(i, 'title')}: {_field(i, 'detail')}",
                      _field(i, "fix") or "—", DELIVERY, as_of or "—", "before sign-off"))
+    for i in _items(ctx, "manual"):
+        rows.append((f"checklist {_field(i, 'id')}", f"Not checked automatically — {_field(i, 'title')}: "
+                     f"{_field(i, 'detail')}", _field(i, "fix") or "verify by hand before sign-off", DELIVERY,
+                     as_of or "—", "before sign-off"))
     for d in sorted(ctx.spec.open_decisions, key=lambda d: (d.due, d.id)):
         if d.status != "open":
             continue
@@ -90,7 +94,7 @@ def build(ctx: DocContext) -> Section:
     checked = ctx.checklist is not None
     section.add(Para("Derived from the specs and the review checklist as of "
                      f"{ctx.origin.as_of or 'the generation date'}: issues are failing checklist items, risks are "
-                     "warnings and open decisions, assumptions are what the program takes for granted of the org."
+                     "warnings, items checked by hand and open decisions, assumptions are what the program takes for granted of the org."
                      + ("" if checked else " The checklist was not run, so no issues or warnings are included.")))
     section.add(Heading("Risks", slug(ID, "risks")))
     rows = risks(ctx)
