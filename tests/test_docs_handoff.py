@@ -190,6 +190,16 @@ def test_raid_log_issues_risks_assumptions_and_decisions(example) -> None:
     for user in ctx.spec.org.named_users:
         assert user in assumptions
     assert "duplicate rules" in assumptions  # what the simulation does not run
+    assert "Duplicate rules are deployed inactive" in assumptions  # the example has deal registration
+
+
+def test_raid_assumptions_follow_the_program(tmp_path: Path) -> None:
+    ctx, files = _package(copy_program("pull_pool", tmp_path))
+    assumptions = " ".join(r[1] for r in _table(_page(files, "raid"), "raid-assumptions"))
+    assert not ctx.of_type("DuplicateRule") and "Duplicate rules are deployed inactive" not in assumptions
+    assert ctx.of_type("Flow") and "Production receives the flows inactive" in assumptions
+    assert f"These roles already exist in every target org: {', '.join(ctx.spec.org.roles)}." in assumptions
+    assert "acceptance SLA" not in assumptions  # pull only: no SLA
     decisions = _table(page, "raid-decisions")
     assert {r[0]: r[4] for r in decisions} == {d.id: d.status for d in ctx.spec.open_decisions}
 

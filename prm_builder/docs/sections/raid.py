@@ -60,9 +60,13 @@ def assumptions(ctx: DocContext) -> list[tuple[str, ...]]:
          "members to the program's public groups after each deploy.", "runbook: Give people their access", ADMIN),
         ("Partners and their users are onboarded from roster/partners.yml with `prm partners apply`, not by hand.",
          "runbook: Onboard a partner", ADMIN),
-        ("Production receives flows inactive; `prm deploy` activates them afterwards, and duplicate rules are "
-         "activated in a step of their own.", "prm deploy", DELIVERY),
     ]
+    if ctx.of_type("Flow"):
+        rows.append(("Production receives the flows inactive; `prm deploy` activates them afterwards (a failed "
+                     "activation is rerun by hand, see the runbook).", "prm deploy", DELIVERY))
+    if ctx.of_type("DuplicateRule"):
+        rows.append(("Duplicate rules are deployed inactive and activated in a later step, once their matching "
+                     "rules are active.", "prm deploy", DELIVERY))
     org = spec.org
     declared = [("fields", org.fields), ("queues", org.queues), ("groups", org.groups), ("users", org.users),
                 ("roles", org.roles), ("email templates", org.email_templates)]
