@@ -191,6 +191,8 @@ def test_raid_log_issues_risks_assumptions_and_decisions(example) -> None:
         assert user in assumptions
     assert "duplicate rules" in assumptions  # what the simulation does not run
     assert "Duplicate rules are deployed inactive" in assumptions  # the example has deal registration
+    decisions = _table(page, "raid-decisions")
+    assert {r[0]: r[4] for r in decisions} == {d.id: d.status for d in ctx.spec.open_decisions}
 
 
 def test_raid_assumptions_follow_the_program(tmp_path: Path) -> None:
@@ -200,8 +202,6 @@ def test_raid_assumptions_follow_the_program(tmp_path: Path) -> None:
     assert ctx.of_type("Flow") and "Production receives the flows inactive" in assumptions
     assert f"These roles already exist in every target org: {', '.join(ctx.spec.org.roles)}." in assumptions
     assert "acceptance SLA" not in assumptions  # pull only: no SLA
-    decisions = _table(page, "raid-decisions")
-    assert {r[0]: r[4] for r in decisions} == {d.id: d.status for d in ctx.spec.open_decisions}
 
 
 def test_raid_log_without_a_checklist_or_decisions(tmp_path: Path) -> None:
