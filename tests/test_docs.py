@@ -201,12 +201,14 @@ def test_same_specs_same_package_in_another_process(package: Path, tmp_path: Pat
     proc = run_prm("docs", "--specs", str(SPECS), "--out", str(out), "--as-of", TODAY.isoformat(), cwd=tmp_path,
                    env={"PYTHONHASHSEED": "12345"})
     assert proc.returncode == 0, proc.stderr
-    # the fixture's package has a fake checklist; compare everything else byte for byte
+    # the fixture's package has a fake checklist; compare everything else byte for byte (the
+    # sign-off page and the RAID log summarize the checklist too)
     mine = {p.relative_to(package).as_posix(): p.read_bytes() for p in package.rglob("*") if p.is_file()}
     theirs = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert mine.keys() == theirs.keys()
     differing = sorted(k for k in mine if mine[k] != theirs[k])
-    assert differing == ["checklist.html", "markdown/checklist.md", "print.html"]
+    assert differing == ["checklist.html", "markdown/checklist.md", "markdown/raid.md", "markdown/sign-off.md",
+                         "print.html", "raid.html", "sign-off.html"]
 
 
 def test_origin_names_the_specs_not_the_clock(package: Path) -> None:

@@ -28,6 +28,16 @@ class ChecklistReport(Protocol):
 
 
 @dataclass(frozen=True)
+class Change:
+    """One commit that changed the specs (the sign-off page's change log)."""
+
+    commit: str
+    date: str
+    author: str
+    subject: str
+
+
+@dataclass(frozen=True)
 class Origin:
     """Where the package came from: no clock, so the same specs give the same package."""
 
@@ -40,6 +50,13 @@ class Origin:
     """The git commit of the specs, when they are committed and unmodified."""
     as_of: str = ""
     """Date the date-dependent checklist items were judged by (YYYY-MM-DD)."""
+    signed: str = ""
+    """The last signed version: the newest `signed-*` git tag at or before `commit` ('' if none)."""
+    changes: tuple[Change, ...] = ()
+    """Commits that changed the specs since `signed` (all of them when nothing is signed), newest first."""
+    history: str = ""
+    """Where the change log came from: 'git'; 'uncommitted' (the specs have changes git does
+    not hold, so no commit describes them); '' (no git repository or no git)."""
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any
 from prm_builder.docs.content import Diagram, Heading, Link, Para, Section, Table
 from prm_builder.docs.context import DocContext, join, slug
 from prm_builder.docs.diagram import Edge, Graph, Node, render_svg
+from prm_builder.docs.sections.common import as_list, item_text
 
 ID = "deal-registration"
 TITLE = "Deal registration"
@@ -46,7 +47,44 @@ def build(ctx: DocContext) -> Section | None:
         ("Notifications", f"email templates in folder {deal.notifications.folder}"),
         ("Spec", ctx.where(deal.ref())),
     ), row_headers=True))
+    views = list_view_rows(ctx)
+    if views:
+        section.add(Heading("Channel managers' list views", slug(ID, "list-views")))
+        if days is not None:
+            section.add(Para(f"'Expiring soon' lists approved registrations whose protection ends within the next "
+                             f"{deal.list_views.expiring_within_days} days (list_views.expiring_within_days): convert "
+                             "them or let the partner know before they expire."))
+        section.add(Table(("list view", "API name", "shows leads where", "columns", "shared with"), tuple(views)))
     return section
+
+
+#: list-view column names of standard Lead fields, as Setup labels them
+STANDARD_COLUMNS = {"FULL_NAME": "Name", "LEAD.COMPANY": "Company", "LEAD.CREATED_DATE": "Created Date",
+                    "LEAD.STATUS": "Lead Status", "LEAD.EMAIL": "Email", "LEAD.COUNTRY": "Country"}
+
+
+def list_view_rows(ctx: DocContext) -> list[tuple[str, ...]]:
+    """The generated deal-registration Lead list views: label, filters and columns (by field
+    label), audience."""
+    labels = {c.full_name.split(".", 1)[1]: str(c.body.get("label") or c.full_name)
+              for c in ctx.of_type("CustomField") if c.full_name.startswith("Lead.")}
+    labels.update(STANDARD_COLUMNS)
+
+    def label(name: str) -> str:
+        return labels.get(name, name)
+
+    rows = []
+    for c in ctx.of_type("ListView"):
+        if not c.full_name.startswith("Lead.Deal_Reg_"):
+            continue
+        body = c.body
+        filters = " AND ".join(item_text({**f, "field": label(str(f.get("field", "")))})
+                               for f in as_list(body.get("filters"))) or "all records"
+        shared = body.get("sharedTo") or {}
+        audience = join(f"group {g}" for g in as_list(shared.get("group"))) if shared else "all internal users"
+        rows.append((str(body.get("label", "")), c.full_name, filters, join(label(str(x)) for x in as_list(body.get("columns"))),
+                     audience))
+    return rows
 
 
 def _approver(approver: Any) -> str:

@@ -43,6 +43,7 @@ def build(ctx: DocContext) -> Section | None:
     for component in rules:
         for rule in as_list(component.body.get("assignmentRule")):
             _push(ctx, section, component, rule)
+    _sla(ctx, section)
     if pool:
         section.add(Heading("Pull: the lead pool sharing model", "lead-distribution-pull"))
         section.add(Para("Pool leads are owned by a queue; criteria-based sharing rules let each tier's public "
@@ -56,6 +57,46 @@ def build(ctx: DocContext) -> Section | None:
             (q.full_name, str(q.body.get("name", "")), members_text(q.body), q.purpose, ctx.where(q.source))
             for q in queues)))
     return section
+
+
+def sla_routes(ctx: DocContext) -> list[tuple[str, str, str, str]]:
+    """(queue, label, next queue, pool minimum tier) per push queue, from the generated
+    PRM_Lead_Route custom metadata records the SLA flow reads."""
+    rows = []
+    for c in ctx.of_type("CustomMetadata"):
+        if not c.full_name.startswith("PRM_Lead_Route."):
+            continue
+        values = {str(v.get("field")): v.get("value") for v in as_list(c.body.get("values"))}
+        minimum = values.get("Pool_Minimum_Tier__c")
+        rows.append((c.full_name.split(".", 1)[1], str(c.body.get("label", "")), str(values.get("Next_Queue__c") or "—"),
+                     minimum if isinstance(minimum, str) and minimum else "—"))
+    return sorted(rows)
+
+
+def _sla(ctx: DocContext, section: Section) -> None:
+    ld = ctx.spec.lead_distribution
+    sla = ld.sla if ld is not None else None
+    if sla is None:
+        return
+    hours = sla.accept_within_hours
+    then = ("moves to the next lower tier's queue in its territory (from the lowest tier's queue: the pool)"
+            if sla.on_expiry == "next_queue" else "goes back to the pool")
+    section.add(Heading("Acceptance SLA", "lead-distribution-sla"))
+    section.add(Para(f"A partner in the queue accepts a pushed lead by taking ownership of it. A lead still owned by "
+                     f"its push queue {hours} hours after it arrived {then}"
+                     + (f"; the public group {sla.notify_group} is notified of each one." if sla.notify_group else
+                        "; nobody is notified (no notify_group in the spec).")
+                     + f" Spec: {ctx.where(sla.ref())}."))
+    flows = [c for c in ctx.of_type("Flow") if "SLA" in c.full_name]
+    rows: list[tuple[str, ...]] = [("Accept within", f"{hours} hours"),
+                                   ("When it lapses", f"{sla.on_expiry}: {then}"),
+                                   ("Notified", f"group {sla.notify_group}" if sla.notify_group else "—")]
+    rows += [(f"Flow {c.full_name}", c.purpose) for c in flows]
+    section.add(Table(("", ""), tuple(rows), row_headers=True))
+    routes = sla_routes(ctx)
+    if routes:
+        section.add(Table(("queue", "label", "after the SLA, moves to", "pool minimum tier"), tuple(routes),
+                          caption="Where a lead nobody accepted goes, per push queue (custom metadata PRM_Lead_Route)"))
 
 
 def _shared_to(rule: dict[str, Any]) -> str:
