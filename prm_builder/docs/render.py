@@ -9,7 +9,8 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup, escape
 
-from prm_builder.docs.content import Link, Section
+from prm_builder.docs.content import Diagram, Heading, Link, Section
+from prm_builder.docs.diagram import FONT, FONT_SIZE, MIN_SCALE
 
 Files = dict[str, bytes]
 
@@ -35,6 +36,17 @@ def _md_cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", "<br>")
 
 
+TILES = re.compile(r'data-print-tiles="([^"]*)"')
+
+
+def _tiles(diagram: Diagram) -> list[dict[str, str]]:
+    """The parts a diagram prints in (see diagram.print_tiles): viewBox and size of each."""
+    match = TILES.search(diagram.svg)
+    parts = [p.split() for p in match.group(1).split(";")] if match and match.group(1) else []
+    return [{"viewbox": " ".join(p), "width": f"{float(p[2]) * MIN_SCALE:.0f}",
+             "height": f"{float(p[3]) * MIN_SCALE:.0f}", "font": FONT, "font_size": str(FONT_SIZE)} for p in parts]
+
+
 def _environment(markdown: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("prm_builder.docs", "templates"),
@@ -47,7 +59,9 @@ def _environment(markdown: bool) -> jinja2.Environment:
     env.filters["md"] = _md
     env.filters["inline"] = _inline
     env.filters["cell"] = _md_cell
+    env.filters["tiles"] = _tiles
     env.tests["link"] = lambda value: isinstance(value, Link)
+    env.tests["heading"] = lambda value: isinstance(value, Heading) and bool(value.anchor)
     return env
 
 
