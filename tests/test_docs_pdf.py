@@ -164,3 +164,31 @@ def test_cli_pdf_writes_handoff_pdf_into_the_package(project: Path) -> None:
     pdf = payload["result"]["pdf"]
     assert pdf["path"].endswith("build/docs/handoff.pdf") and pdf["paper"] == "letter"
     assert pdf["pages"] == page_count(project / "build" / "docs" / "handoff.pdf") >= 3
+
+
+@needs_chromium
+def test_screen_layouts_keep_diagrams_readable_and_the_sidebar_small(printed: tuple[Path, api.DocsResult]) -> None:
+    """On screen a wide diagram scrolls instead of shrinking below MIN_SCALE; at 800 px the
+    sidebar sits above the content instead of taking a third of the width."""
+    from prm_builder.docs.diagram import MIN_SCALE
+
+    out, _ = printed
+    with Chromium(CHROMIUM) as browser:  # type: ignore[arg-type]
+        page = browser.open((out / "data-model.html").as_uri(), width=1280, height=900)
+        scale = page.evaluate("(() => { const s = document.querySelector('svg.prm-diagram');"
+                              " return s.getBoundingClientRect().width / s.viewBox.baseVal.width; })()")
+        assert scale >= MIN_SCALE - 0.001
+        assert page.evaluate("(() => { const f = document.querySelector('figure.diagram');"
+                             " return f.scrollWidth > f.clientWidth && getComputedStyle(f).overflowX === 'auto'; })()")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        narrow = browser.open((out / "lead-distribution.html").as_uri(), width=800, height=900)
+        side = narrow.evaluate("JSON.stringify(document.querySelector('nav.sidebar').getBoundingClientRect())")
+        main = narrow.evaluate("JSON.stringify(document.querySelector('main').getBoundingClientRect())")
+        side, main = json.loads(side), json.loads(main)
+        assert main["width"] >= 760 and main["top"] >= side["bottom"] - 1 and side["height"] <= 250
+        wide = browser.open((out / "lead-distribution.html").as_uri(), width=1280, height=900)
+        assert wide.evaluate("getComputedStyle(document.querySelector('nav.sidebar')).position") == "fixed"
+        # print.html's sidebar points at its own sections
+        links = browser.open((out / "print.html").as_uri()).evaluate(
+            "Array.from(document.querySelectorAll('nav.sidebar ol a')).map(a => a.getAttribute('href'))")
+        assert links and all(h.startswith("#section-") for h in links)
