@@ -306,9 +306,10 @@ def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, st
     return etree.tostring(svg, encoding="unicode")
 
 
-def _cuts(spans: list[tuple[float, float]], lo: float, hi: float, most: float) -> list[float]:
-    """Cut [lo, hi] into parts no longer than `most`, at gaps between the spans (boxes) where
-    there is one, else straight through: the boundaries, lo and hi included."""
+def _cuts(spans: list[tuple[float, float]], lo: float, hi: float, most: float) -> list[tuple[float, float]]:
+    """Cut [lo, hi] into parts (start, end) no longer than `most`: at gaps between the spans
+    (boxes) where there is one; else straight through, and the next part starts again at the
+    left of the boxes cut, so that each box is whole in one part."""
     merged: list[list[float]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:
@@ -316,14 +317,21 @@ def _cuts(spans: list[tuple[float, float]], lo: float, hi: float, most: float) -
         else:
             merged.append([a, b])
     gaps = [(x[1] + y[0]) / 2 for x, y in zip(merged, merged[1:])]
-    cuts, pos = [lo], lo
+    parts, pos = [], lo
     while hi - pos > most:
         # parts of about equal length: the gap nearest the even split, else cut through
         target = pos + (hi - pos) / math.ceil((hi - pos) / most)
         fits = [g for g in gaps if pos + most * 0.25 < g <= pos + most]
-        pos = min(fits, key=lambda g: abs(g - target)) if fits else target
-        cuts.append(pos)
-    return cuts + [hi]
+        if fits:
+            cut = min(fits, key=lambda g: abs(g - target))
+            parts.append((pos, cut))
+            pos = cut
+            continue
+        cut = target
+        parts.append((pos, cut))
+        restart = min([a for a, b in spans if a < cut < b and a > pos + most * 0.25], default=cut)
+        pos = restart - PAD_X if restart < cut else cut
+    return parts + [(pos, hi)]
 
 
 def print_tiles(boxes: dict[str, tuple[float, float, float, float]],
@@ -334,9 +342,9 @@ def print_tiles(boxes: dict[str, tuple[float, float, float, float]],
     xs = _cuts([(x - w / 2, x + w / 2) for x, _, w, _ in boxes.values()], min_x, max_x, PRINT_WIDTH_PX / MIN_SCALE)
     ys = _cuts([(y - h / 2, y + h / 2) for _, y, _, h in boxes.values()], min_y, max_y, PRINT_HEIGHT_PX / MIN_SCALE)
     tiles = []
-    for y0, y1 in zip(ys, ys[1:]):
-        for x0, x1 in zip(xs, xs[1:]):
-            if len(xs) == 2 and len(ys) == 2 or any(
+    for y0, y1 in ys:
+        for x0, x1 in xs:
+            if len(xs) == 1 and len(ys) == 1 or any(
                     x - w / 2 < x1 and x + w / 2 > x0 and y - h / 2 < y1 and y + h / 2 > y0
                     for x, y, w, h in boxes.values()):
                 tiles.append((x0, y0, x1 - x0, y1 - y0))
