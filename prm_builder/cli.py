@@ -352,13 +352,18 @@ def docs(
     text = [render_text.changes(str(out), result.changes),
             f"{len(result.sections)} sections, {len(pages)} HTML pages (due dates as of {result.as_of}): "
             f"open {out / 'index.html'}"]
+    warnings = []
     if result.pdf is not None:
         text.append(f"PDF: {pdf_path} ({result.pdf_pages} pages, {paper.lower()})")
+    elif (out / "handoff.pdf").is_file():
+        # the package folder keeps files it did not write: say the PDF is not this package
+        warnings.append(f"{out / 'handoff.pdf'} is from an earlier run and was not reprinted: add --pdf to reprint it")
+        text.append("warning: " + warnings[-1])
     _emit("docs", as_json, 0, {"sections": result.sections, "as_of": result.as_of, "out": str(out),
                                "changes": vars(result.changes),
                                "pdf": None if result.pdf is None else {"path": str(pdf_path), "pages": result.pdf_pages,
                                                                         "paper": paper.lower()}},
-          "\n".join(text))
+          "\n".join(text), warnings=warnings)
 
 
 @app.command()

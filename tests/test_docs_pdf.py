@@ -164,6 +164,8 @@ def test_cli_pdf_writes_handoff_pdf_into_the_package(project: Path) -> None:
     pdf = payload["result"]["pdf"]
     assert pdf["path"].endswith("build/docs/handoff.pdf") and pdf["paper"] == "letter"
     assert pdf["pages"] == page_count(project / "build" / "docs" / "handoff.pdf") >= 3
+    again = run_prm("docs", "--json", cwd=project)  # without --pdf the old PDF stays, flagged
+    assert again.returncode == 0 and "not reprinted" in json.loads(again.stdout)["warnings"][0]
 
 
 @needs_chromium
@@ -192,3 +194,26 @@ def test_screen_layouts_keep_diagrams_readable_and_the_sidebar_small(printed: tu
         links = browser.open((out / "print.html").as_uri()).evaluate(
             "Array.from(document.querySelectorAll('nav.sidebar ol a')).map(a => a.getAttribute('href'))")
         assert links and all(h.startswith("#section-") for h in links)
+
+
+def test_diagram_parts_fit_the_page_at_a_readable_scale() -> None:
+    """Without a browser: the parts a wide or tall diagram prints in are no larger than the
+    page allows at MIN_SCALE, cover the whole drawing, and cut between boxes when they can."""
+    from prm_builder.docs.diagram import MIN_SCALE, PRINT_HEIGHT_PX, PRINT_WIDTH_PX, _cuts, print_tiles
+
+    boxes = {f"n{i}": (100.0 + 300 * i, 50.0 + 120 * (i % 3), 200.0, 60.0) for i in range(12)}
+    bounds = (0.0, 0.0, 3700.0, 400.0)
+    tiles = print_tiles(boxes, bounds)
+    assert len(tiles) > 1
+    for x, y, w, h in tiles:
+        assert w * MIN_SCALE <= PRINT_WIDTH_PX + 0.01 and h * MIN_SCALE <= PRINT_HEIGHT_PX + 0.01
+    assert min(t[0] for t in tiles) == 0.0 and max(t[0] + t[2] for t in tiles) == 3700.0
+    # every cut falls in a gap between boxes (the boxes are 100 units apart)
+    for x, _, w, _ in tiles[:-1]:
+        assert all(not (bx - bw / 2 < x + w < bx + bw / 2) for bx, _, bw, _ in boxes.values())
+    assert print_tiles({"a": (100.0, 100.0, 200.0, 100.0)}, (0.0, 0.0, 216.0, 216.0)) == [(0.0, 0.0, 216.0, 216.0)]
+    # no gap at all: parts overlap so that each box is whole in one of them
+    spans = [(0.0, 500.0), (400.0, 900.0), (800.0, 1300.0), (1200.0, 1700.0)]
+    parts = _cuts(spans, 0.0, 1700.0, 800.0)
+    assert parts[0][0] == 0.0 and parts[-1][1] == 1700.0 and all(b - a <= 800.0 for a, b in parts)
+    assert all(any(a <= lo and hi <= b for a, b in parts) for lo, hi in spans), parts

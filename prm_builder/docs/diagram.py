@@ -9,7 +9,6 @@ inline in a page, as a standalone .svg file, and on paper.
 from __future__ import annotations
 
 import functools
-import math
 import textwrap
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -319,15 +318,14 @@ def _cuts(spans: list[tuple[float, float]], lo: float, hi: float, most: float) -
     gaps = [(x[1] + y[0]) / 2 for x, y in zip(merged, merged[1:])]
     parts, pos = [], lo
     while hi - pos > most:
-        # parts of about equal length: the gap nearest the even split, else cut through
-        target = pos + (hi - pos) / math.ceil((hi - pos) / most)
+        # as few parts as can be: the furthest gap the page reaches, else cut through
         fits = [g for g in gaps if pos + most * 0.25 < g <= pos + most]
         if fits:
-            cut = min(fits, key=lambda g: abs(g - target))
+            cut = max(fits)
             parts.append((pos, cut))
             pos = cut
             continue
-        cut = target
+        cut = pos + most  # as far as the page goes: the boxes it crosses start the next part
         parts.append((pos, cut))
         restart = min([a for a, b in spans if a < cut < b and a > pos + most * 0.25], default=cut)
         pos = restart - PAD_X if restart < cut else cut
