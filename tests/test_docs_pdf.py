@@ -217,3 +217,14 @@ def test_diagram_parts_fit_the_page_at_a_readable_scale() -> None:
     parts = _cuts(spans, 0.0, 1700.0, 800.0)
     assert parts[0][0] == 0.0 and parts[-1][1] == 1700.0 and all(b - a <= 800.0 for a, b in parts)
     assert all(any(a <= lo and hi <= b for a, b in parts) for lo, hi in spans), parts
+
+
+def test_only_the_columns_with_the_longest_words_may_break_in_print() -> None:
+    from prm_builder.docs.content import Table
+    from prm_builder.docs.render import _breakable
+
+    assert _breakable(Table(("name", "count"), (("Partner", "3"),))) == set()
+    api_names = tuple((f"PRM_Very_Long_Api_Name_Number_{i}__c", "Currency", "specs/performance.yml:6:3",
+                       "A sentence of short words") for i in range(3))
+    chosen = _breakable(Table(("API name", "type", "spec", "description"), api_names))
+    assert 0 in chosen and 1 not in chosen and 3 not in chosen
