@@ -224,7 +224,8 @@ def test_only_the_columns_with_the_longest_words_may_break_in_print() -> None:
     from prm_builder.docs.render import _breakable
 
     assert _breakable(Table(("name", "count"), (("Partner", "3"),))) == set()
-    api_names = tuple((f"PRM_Very_Long_Api_Name_Number_{i}__c", "Currency", "specs/performance.yml:6:3",
+    api_names = tuple((f"PRM_Very_Long_Api_Name_Number_{i}_With_A_Longer_Tail_Still__c", "Currency",
+                       "specs/a_long_folder/performance_and_more.yml:6:3",
                        "A sentence of short words") for i in range(3))
     chosen = _breakable(Table(("API name", "type", "spec", "description"), api_names))
     assert 0 in chosen and 1 not in chosen and 3 not in chosen
