@@ -212,6 +212,9 @@ class DocsResult:
     changes: TreeChanges
     sections: list[str]
     as_of: str
+    #: the PDF printed from print.html (`pdf=`), and its number of pages
+    pdf: Path | None = None
+    pdf_pages: int | None = None
 
 
 def _default_checklist(specs_dir: Path, today: dt.date) -> Any:
@@ -260,17 +263,31 @@ class _Stages:
 
 
 def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, as_of: dt.date | None = None,
-         checklist: Any = _default_checklist, progress: Progress = None) -> DocsResult:
+         checklist: Any = _default_checklist, progress: Progress = None, pdf: Path | None = None,
+         paper: str = "a4") -> DocsResult:
     """Generate the handoff documentation package (HTML + Markdown + SVG) into out_dir.
 
     `checklist(specs_dir, as_of_date)` returns the checklist report or None; the
-    default runs the static checklist (`check()`).
+    default runs the static checklist (`check()`). With `pdf`, print.html is also printed
+    to that file (A4 or US Letter: `paper`) by headless Chromium; PrmUserError when no
+    Chromium is installed (checked before anything is written).
     """
     from prm_builder.docs.context import DocContext
     from prm_builder.docs.origin import origin_of
     from prm_builder.docs.package import package_files
 
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_DOCS_OUT)})
+    if pdf is not None:
+        from prm_builder.docs.pdf import PAPERS, find_chromium
+
+        if paper not in PAPERS:
+            raise PrmUserError(f"unknown paper size '{paper}': use one of {', '.join(PAPERS)}")
+        if find_chromium() is None:
+            raise PrmUserError("--pdf needs Chromium or Google Chrome to print the package, and none was found "
+                               "(apt-get install chromium, or set PRM_CHROMIUM to the browser's path)")
+        where = pdf.resolve()
+        if where == specs_dir.resolve() or specs_dir.resolve() in where.parents:
+            raise PrmUserError(f"--pdf {pdf} is inside the specs; write it elsewhere, e.g. {DEFAULT_DOCS_OUT / 'handoff.pdf'}")
     origin = origin_of(specs_dir, as_of)
     when = dt.date.fromisoformat(origin.as_of)
     # The package names spec files relative to the project (the specs folder's parent),
@@ -293,7 +310,13 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
     sections, files = package_files(ctx)
     stages(f"writing {len(files)} files to {out_dir}")
     changes = write_tree(out_dir, files)
-    return DocsResult(files, changes, [s.id for s in sections], origin.as_of)
+    if pdf is None:
+        return DocsResult(files, changes, [s.id for s in sections], origin.as_of)
+    from prm_builder.docs.pdf import page_count, print_pdf
+
+    stages(f"printing {pdf} with headless Chromium")
+    printed = print_pdf(out_dir / "print.html", pdf, paper=paper)
+    return DocsResult(files, changes, [s.id for s in sections], origin.as_of, pdf, page_count(printed))
 
 
 def _scenarios(specs_dir: Path) -> list[Any]:

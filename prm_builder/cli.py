@@ -332,21 +332,38 @@ def docs(
     specs: Path = SpecsOpt,
     out: Path = typer.Option(DEFAULT_DOCS_OUT, "--out", metavar="DIR", help="Folder of the handoff package."),
     as_of: Optional[str] = AsOfOpt,
+    pdf: bool = typer.Option(False, "--pdf", help="Also print the package to one PDF (headless Chromium): "
+                                                   "<out>/handoff.pdf unless --pdf-file names it."),
+    pdf_file: Optional[Path] = typer.Option(None, "--pdf-file", metavar="FILE",
+                                            help="Where --pdf writes the PDF (implies --pdf)."),
+    paper: str = typer.Option("a4", "--paper", metavar="a4|letter", help="Paper size of the PDF."),
     as_json: bool = JsonOpt,
 ) -> None:
-    """Generate the handoff documentation package (HTML site + Markdown + SVG diagrams)."""
+    """Generate the handoff documentation package (HTML site + Markdown + SVG diagrams; --pdf: one PDF)."""
     from prm_builder import render_text
 
-    paths = _in_project(specs=specs, out=out)
+    paths = _in_project(specs=specs, out=out, **({"pdf": pdf_file} if pdf_file else {}))
     specs, out = paths["specs"], paths["out"]
+    pdf_path = paths["pdf"] if pdf_file else out / "handoff.pdf" if pdf else None
     when = _as_of(as_of)
-    result = _api().docs(specs, out, as_of=when, progress=None if as_json else progress)
+    result = _api().docs(specs, out, as_of=when, progress=None if as_json else progress, pdf=pdf_path,
+                         paper=paper.lower())
     pages = [f for f in result.files if f.endswith(".html")]
     text = [render_text.changes(str(out), result.changes),
             f"{len(result.sections)} sections, {len(pages)} HTML pages (due dates as of {result.as_of}): "
             f"open {out / 'index.html'}"]
+    warnings = []
+    if result.pdf is not None:
+        text.append(f"PDF: {pdf_path} ({result.pdf_pages} pages, {paper.lower()})")
+    elif (out / "handoff.pdf").is_file():
+        # the package folder keeps files it did not write: say the PDF is not this package
+        warnings.append(f"{out / 'handoff.pdf'} is from an earlier run and was not reprinted: add --pdf to reprint it")
+        text.append("warning: " + warnings[-1])
     _emit("docs", as_json, 0, {"sections": result.sections, "as_of": result.as_of, "out": str(out),
-                               "changes": vars(result.changes)}, "\n".join(text))
+                               "changes": vars(result.changes),
+                               "pdf": None if result.pdf is None else {"path": str(pdf_path), "pages": result.pdf_pages,
+                                                                        "paper": paper.lower()}},
+          "\n".join(text), warnings=warnings)
 
 
 @app.command()

@@ -29,6 +29,13 @@ LINE_H = 15.0
 PAD_X, PAD_Y = 12.0, 9.0
 WRAP = 26
 MARGIN = 16.0
+#: The smallest text in a diagram (edge labels, detail lines) is FONT_SIZE - 1 px. A diagram is
+#: never drawn smaller than MIN_SCALE: 11 px x 0.86 x 0.75 pt/px = 7.1 pt on paper (and 9.5 px on
+#: screen, where a wider diagram scrolls instead).
+MIN_SCALE = 0.86
+#: Print: the narrowest content box (A4 portrait, 15 mm margins = 180 mm = 680 px, a little
+#: kept back) and the lowest (US Letter portrait less the margins, the caption and a tile's note).
+PRINT_WIDTH_PX, PRINT_HEIGHT_PX = 670.0, 820.0
 
 #: node kind -> (fill, stroke)
 NODE_STYLES = {
@@ -240,9 +247,13 @@ def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, st
             min_x, max_x = min(min_x, lx - half - 4), max(max_x, lx + half + 4)
     width, height = max_x - min_x, max_y - min_y
     svg = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
+    tiles = print_tiles(boxes, (min_x, min_y, max_x, max_y))
     for key, value in {"viewBox": f"{_n(min_x)} {_n(min_y)} {_n(width)} {_n(height)}", "width": _n(width),
                        "height": _n(height), "role": "img", "aria-labelledby": f"{name}-title",
                        "class": "prm-diagram", "data-diagram": name,
+                       # never scaled below a readable size: a wider diagram scrolls on screen
+                       "style": f"min-width: {_n(width * MIN_SCALE)}px",
+                       "data-print-tiles": ";".join(" ".join(_n(v) for v in t) for t in tiles),
                        "font-family": FONT, "font-size": str(FONT_SIZE)}.items():
         svg.set(key, value)
     _el(svg, "title", id=f"{name}-title").text = title
@@ -251,7 +262,10 @@ def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, st
         marker = _el(defs, "marker", id=f"{name}-arrow-{kind}", viewBox="0 0 10 10", refX="10", refY="5",
                      markerWidth="8", markerHeight="8", orient="auto-start-reverse")
         _el(marker, "path", d="M0,0 L10,5 L0,10 z", fill=stroke)
-    edges_g = _el(svg, "g", **{"class": "edges"})
+    # the drawing in one group: print.html shows a diagram too large for a page in parts,
+    # each an <svg> window onto this group (<use>), cut between boxes where it can be
+    drawing = _el(svg, "g", id=f"{name}-drawing")
+    edges_g = _el(drawing, "g", **{"class": "edges"})
     for route, edge in zip(routes, graph.edges):
         stroke, dash = EDGE_STYLES[edge.kind]
         attrs = {"d": "M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in route), "fill": "none",
@@ -268,7 +282,7 @@ def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, st
                 opacity="0.9")
             _el(edges_g, "text", x=_n(lx), y=_n(ly + 4), text_anchor="middle", fill=stroke,
                 font_size=str(FONT_SIZE - 1), **{"class": "edge-label"}).text = edge.label
-    nodes_g = _el(svg, "g", **{"class": "nodes"})
+    nodes_g = _el(drawing, "g", **{"class": "nodes"})
     for node in graph.nodes:
         cx, cy, w, h = boxes[node.id]
         fill, stroke = NODE_STYLES[node.kind]
@@ -289,6 +303,50 @@ def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, st
         # the whole label in one attribute: wrapping splits it over tspans
         group.set("data-label", node.label)
     return etree.tostring(svg, encoding="unicode")
+
+
+def _cuts(spans: list[tuple[float, float]], lo: float, hi: float, most: float) -> list[tuple[float, float]]:
+    """Cut [lo, hi] into parts (start, end) no longer than `most`: at gaps between the spans
+    (boxes) where there is one; else straight through, and the next part starts again at the
+    left of the boxes cut, so that each box is whole in one part."""
+    merged: list[list[float]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    gaps = [(x[1] + y[0]) / 2 for x, y in zip(merged, merged[1:])]
+    parts, pos = [], lo
+    while hi - pos > most:
+        # as few parts as can be: the furthest gap the page reaches, else cut through
+        fits = [g for g in gaps if pos + most * 0.25 < g <= pos + most]
+        if fits:
+            cut = max(fits)
+            parts.append((pos, cut))
+            pos = cut
+            continue
+        cut = pos + most  # as far as the page goes: the boxes it crosses start the next part
+        parts.append((pos, cut))
+        restart = min([a for a, b in spans if a < cut < b and a > pos + most * 0.25], default=cut)
+        pos = restart - PAD_X if restart < cut else cut
+    return parts + [(pos, hi)]
+
+
+def print_tiles(boxes: dict[str, tuple[float, float, float, float]],
+                bounds: tuple[float, float, float, float]) -> list[tuple[float, float, float, float]]:
+    """The parts (x, y, w, h in diagram units) a diagram prints in so that none is scaled below
+    MIN_SCALE: one part when it fits the page, else a grid cut between boxes, row by row."""
+    min_x, min_y, max_x, max_y = bounds
+    xs = _cuts([(x - w / 2, x + w / 2) for x, _, w, _ in boxes.values()], min_x, max_x, PRINT_WIDTH_PX / MIN_SCALE)
+    ys = _cuts([(y - h / 2, y + h / 2) for _, y, _, h in boxes.values()], min_y, max_y, PRINT_HEIGHT_PX / MIN_SCALE)
+    tiles = []
+    for y0, y1 in ys:
+        for x0, x1 in xs:
+            if len(xs) == 1 and len(ys) == 1 or any(
+                    x - w / 2 < x1 and x + w / 2 > x0 and y - h / 2 < y1 and y + h / 2 > y0
+                    for x, y, w, h in boxes.values()):
+                tiles.append((x0, y0, x1 - x0, y1 - y0))
+    return tiles
 
 
 def _label_point(route: list[tuple[float, float]]) -> tuple[float, float]:

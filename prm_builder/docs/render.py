@@ -9,7 +9,8 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup, escape
 
-from prm_builder.docs.content import Link, Section
+from prm_builder.docs.content import Diagram, Heading, Link, Section, Table
+from prm_builder.docs.diagram import FONT, FONT_SIZE, MIN_SCALE
 
 Files = dict[str, bytes]
 
@@ -35,6 +36,43 @@ def _md_cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", "<br>")
 
 
+TILES = re.compile(r'data-print-tiles="([^"]*)"')
+
+
+def _tiles(diagram: Diagram) -> list[dict[str, str]]:
+    """The parts a diagram prints in (see diagram.print_tiles): viewBox and size of each."""
+    match = TILES.search(diagram.svg)
+    parts = [p.split() for p in match.group(1).split(";")] if match and match.group(1) else []
+    return [{"viewbox": " ".join(p), "width": f"{float(p[2]) * MIN_SCALE:.0f}",
+             "height": f"{float(p[3]) * MIN_SCALE:.0f}", "font": FONT, "font_size": str(FONT_SIZE)} for p in parts]
+
+
+#: print: the 8 pt table font's widest glyphs in CSS px, a cell's padding, the narrowest page
+PRINT_CHAR_PX, PRINT_CELL_PX, PRINT_TABLE_PX = 6.6, 12.0, 660.0
+#: a breakable column keeps this many characters' width (style.css: min-width 6em)
+BROKEN_CHARS = 10
+
+
+def _breakable(table: Table) -> set[int]:
+    """The columns (print only) whose cells may break inside words: the ones with the longest
+    words, as few as make the table's longest words fit the page together; words stay whole
+    in every other column (and in every column of a table that fits)."""
+    count = max([len(table.columns)] + [len(r) for r in table.rows])
+    widest = [len(c) for c in table.columns] + [0] * (count - len(table.columns))
+    for row in table.rows:
+        for i, value in enumerate(row):
+            text = value.text if isinstance(value, Link) else str(value)
+            widest[i] = max([widest[i]] + [len(w) for w in text.split()])
+    chosen: set[int] = set()
+    def need() -> float:
+        return sum(min(n, BROKEN_CHARS) if i in chosen else n for i, n in enumerate(widest)) * PRINT_CHAR_PX + count * PRINT_CELL_PX
+    for i in sorted(range(count), key=lambda i: (-widest[i], i)):
+        if need() <= PRINT_TABLE_PX:
+            break
+        chosen.add(i)
+    return chosen
+
+
 def _environment(markdown: bool) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("prm_builder.docs", "templates"),
@@ -47,7 +85,10 @@ def _environment(markdown: bool) -> jinja2.Environment:
     env.filters["md"] = _md
     env.filters["inline"] = _inline
     env.filters["cell"] = _md_cell
+    env.filters["tiles"] = _tiles
+    env.filters["breakable"] = _breakable
     env.tests["link"] = lambda value: isinstance(value, Link)
+    env.tests["heading"] = lambda value: isinstance(value, Heading) and bool(value.anchor)
     return env
 
 
