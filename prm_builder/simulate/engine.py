@@ -156,8 +156,9 @@ class Runner(Expectations):
         if sc.record.owner:
             owner = ("user", user.key) if sc.record.owner == "persona" else ("queue", sc.record.owner)
         rec = Record("new", obj, values, owner, user.key)
+        self._before_save(world, rec, user, prior=None)
         self._validate(world, rec, user, prior=None)
-        rec = world.new_record(obj, values, owner, user.key)
+        rec = world.new_record(obj, rec.fields, owner, user.key)
         if step.assignment_rules:
             self._assign(world, rec)
         self._trigger(world, rec, None)
@@ -205,6 +206,8 @@ class Runner(Expectations):
         candidate = Record(rec.id, rec.object, new_values, rec.owner, rec.created_by)
         world.records[rec.id] = candidate
         try:
+            self._before_save(world, candidate, user, prior={**prior, "__owner": rec.owner})
+            new_values = candidate.fields
             self._validate(world, candidate, user, prior=prior)
         finally:
             world.records[rec.id] = rec
@@ -381,7 +384,7 @@ class Runner(Expectations):
         if depth > 8:
             return
         for flow in self._flows:
-            if flow.object != rec.object:
+            if flow.object != rec.object or flow.before_save:
                 continue
             if flow.filter_formula and not world.formula(rec, flow.filter_formula, None, prior=prior,
                                                          is_new=prior is None):
@@ -405,6 +408,26 @@ class Runner(Expectations):
                         continue
                     base = stamp if isinstance(stamp, dt.datetime) else dt.datetime.combine(stamp, dt.time(0))
                 world.schedule.append((base + path.offset, len(world.schedule), flow, path, rec.id))
+
+    def _before_save(self, world: World, rec: Record, user: User, prior: dict | None) -> None:
+        """Before-save flows set field values before validation rules run (Apex Developer
+        Guide, "Triggers and Order of Execution": before-save record-triggered flows, then
+        before triggers, then validation)."""
+        from .flowrun import FlowRun
+        from .flows import scheduled_flows
+
+        if self._flows is None:
+            self._flows = scheduled_flows(self.model)
+        for flow in self._flows:
+            if not flow.before_save or flow.object != rec.object or not flow.start_target:
+                continue
+            if flow.filter_formula and not world.formula(rec, flow.filter_formula, user, prior=prior,
+                                                         is_new=prior is None):
+                continue
+            if flow.filters and not self._filters_hold(world, rec, flow):
+                continue
+            world.coverage.add(("flow", flow.name, "ran"))
+            FlowRun(world, flow, rec, is_new=prior is None, user=user).run(target=flow.start_target)
 
     @staticmethod
     def _filters_hold(world: World, rec: Record, flow) -> bool:

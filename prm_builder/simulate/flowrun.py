@@ -13,9 +13,11 @@ _REF = re.compile(r"\{!\s*([^}]+?)\s*\}")
 
 
 class FlowRun:
-    def __init__(self, world: World, flow: FlowDef, rec: Record, on_save: Any = None) -> None:
+    def __init__(self, world: World, flow: FlowDef, rec: Record, on_save: Any = None, *,
+                 is_new: bool = False, user: Any = None) -> None:
         self.world, self.flow, self.rec = world, flow, rec
         self.vars: dict[str, Any] = {}
+        self.is_new, self.user = is_new, user
         #: called with the record's values before each $Record update: each update is a save
         #: that runs the record-triggered flows again (Apex Developer Guide, "Triggers and
         #: Order of Execution": after-save flow updates re-run the save)
@@ -28,6 +30,8 @@ class FlowRun:
             return self.world.now
         if ref == "$GlobalConstant.EmptyString":
             return ""
+        if ref == "$User.UserType":
+            return self.user.user_type if self.user is not None else "Standard"
         if ref.startswith("$Record."):
             return self.world.get(self.rec, ref[len("$Record."):])
         if ref in self.flow.formulas:
@@ -51,7 +55,7 @@ class FlowRun:
 
         types = {r: kind(r) for r in refs}
         ctx = fx.Context(values={r: self.value(r) for r in refs}, today=self.world.now.date(), now=self.world.now,
-                         types=types)
+                         types=types, is_new=self.is_new)
         return fx.evaluate(src, ctx)
 
     def operand(self, el) -> Any:
@@ -123,6 +127,23 @@ class FlowRun:
         self.vars[_t(el, "name")] = found
         if found is None and el.find(NS + "faultConnector") is None:
             return self._next(el)  # a lookup that finds nothing returns null; the flow goes on
+        return self._next(el)
+
+    def _assignments(self, el) -> str:
+        """Assignments: to $Record fields in a before-save flow (the values the save stores),
+        or to the flow's variables."""
+        for item in el.findall(NS + "assignmentItems"):
+            target, op = _t(item, "assignToReference"), _t(item, "operator", "Assign")
+            value = self.operand(item.find(NS + "value"))
+            if target.startswith("$Record."):
+                self.rec.fields[target[len("$Record."):]] = value
+            elif op == "Add":
+                self.vars.setdefault(target, [])
+                if isinstance(self.vars[target], list):
+                    self.vars[target].append(value)
+            else:
+                self.vars[target] = value
+        self.world.coverage.add(("flow", self.flow.name, "assignment"))
         return self._next(el)
 
     def _recordUpdates(self, el) -> str:

@@ -58,6 +58,8 @@ class FlowDef:
     filter_logic: str = "and"
     #: doesRequireRecordChangedToMeetCriteria: only a save that makes the filters true
     requires_change: bool = False
+    #: a before-save flow (its assignments to $Record are what the save stores)
+    before_save: bool = False
 
 
 def _offset(number: str, unit: str) -> _dt.timedelta:
@@ -78,7 +80,7 @@ def scheduled_flows(model: OrgModel) -> list[FlowDef]:
     for path in sorted(Path(model.root).rglob("*.flow-meta.xml")):
         el = _parse(path)
         start = el.find(NS + "start")
-        if start is None or _t(start, "triggerType") != "RecordAfterSave":
+        if start is None or _t(start, "triggerType") not in ("RecordAfterSave", "RecordBeforeSave"):
             continue
         name = path.name.split(".")[0]
         paths = [ScheduledPath(name, _t(p, "name"), _t(p.find(NS + "connector"), "targetReference"),
@@ -90,7 +92,8 @@ def scheduled_flows(model: OrgModel) -> list[FlowDef]:
                        filters=[(_t(f, "field"), _t(f, "operator"), f.find(NS + "value"))
                                 for f in start.findall(NS + "filters")],
                        filter_logic=_t(start, "filterLogic", "and").lower(),
-                       requires_change=_t(start, "doesRequireRecordChangedToMeetCriteria") == "true")
+                       requires_change=_t(start, "doesRequireRecordChangedToMeetCriteria") == "true",
+                       before_save=_t(start, "triggerType") == "RecordBeforeSave")
         for child in el:
             if isinstance(child.tag, str) and child.find(NS + "name") is not None:
                 flow.elements[_t(child, "name")] = child
