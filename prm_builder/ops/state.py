@@ -87,28 +87,35 @@ def read_state(client: Any, spec: ProgramSpec, *, profile: str, permission_sets:
                             f"WHERE LicenseDefinitionKey IN ({keys})")
     if licences:
         state.free_seats = sum(int(r["TotalLicenses"]) - int(r["UsedLicenses"]) for r in licences)
-    names = sorted(set(permission_sets))
-    if names:
-        quoted = ", ".join(soql_quote(n) for n in names)
-        for row in client.query(f"SELECT Id, Name FROM PermissionSet WHERE Name IN ({quoted})"):
-            state.permission_sets[row["Name"]] = row["Id"]
-        by_id = {v: k for k, v in state.permission_sets.items()}
-        for row in client.query(f"SELECT Id, AssigneeId, PermissionSetId FROM PermissionSetAssignment "
-                                f"WHERE PermissionSet.Name IN ({quoted})"):
-            if row["PermissionSetId"] in by_id:
-                state.assignments[(row["AssigneeId"], by_id[row["PermissionSetId"]])] = row["Id"]
-    group_names = sorted(set(groups))
-    if group_names:
-        quoted = ", ".join(soql_quote(n) for n in group_names)
-        for row in client.query(f"SELECT Id, DeveloperName FROM Group WHERE DeveloperName IN ({quoted})"):
-            state.groups[row["DeveloperName"]] = row["Id"]
-        by_id = {v: k for k, v in state.groups.items()}
-        for row in client.query(f"SELECT Id, GroupId, UserOrGroupId FROM GroupMember "
-                                f"WHERE Group.DeveloperName IN ({quoted})"):
-            if row["GroupId"] in by_id:
-                state.members[(by_id[row["GroupId"]], row["UserOrGroupId"])] = row["Id"]
+    state.permission_sets, state.assignments = _memberships(
+        client, permission_sets, ("PermissionSet", "Name"), ("PermissionSetAssignment", "PermissionSetId", "AssigneeId"))
+    state.groups, members = _memberships(
+        client, groups, ("Group", "DeveloperName"), ("GroupMember", "GroupId", "UserOrGroupId"))
+    state.members = {(group, user): rid for (user, group), rid in members.items()}
     if budget_object:
         for row in client.query(f"SELECT Id, Partner_Account__c FROM {budget_object} "
                                 f"WHERE Period_Start__c = {period_start.isoformat()}"):
             state.budgets.add(row["Partner_Account__c"])
     return state
+
+
+def _memberships(client: Any, names: Iterable[str], container: tuple[str, str],
+                 link: tuple[str, str, str]) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Permission sets and their assignments, or groups and their members: (name -> id,
+    (user id, name) -> link record id) for the named containers."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}, {}
+    obj, name_field = container
+    link_obj, container_fk, member_field = link
+    quoted = ", ".join(soql_quote(n) for n in wanted)
+    ids = {row[name_field]: row["Id"]
+           for row in client.query(f"SELECT Id, {name_field} FROM {obj} WHERE {name_field} IN ({quoted})")}
+    by_id = {v: k for k, v in ids.items()}
+    links = {}
+    relation = container_fk[:-2]  # PermissionSetId -> PermissionSet, GroupId -> Group
+    for row in client.query(f"SELECT Id, {container_fk}, {member_field} FROM {link_obj} "
+                            f"WHERE {relation}.{name_field} IN ({quoted})"):
+        if row[container_fk] in by_id:
+            links[(row[member_field], by_id[row[container_fk]])] = row["Id"]
+    return ids, links
