@@ -66,9 +66,12 @@ def test_apex_carries_the_chosen_rule_and_schedules(example):
     assert "new Schedule('Gold Resellers', new Set<String>{ 'Reseller', 'Distributor' }, new Set<String>{ 'Gold' }" in apex
     assert "new List<Decimal>{ 0, 250000 }, new List<Decimal>{ 10, 12 }, 60000)" in apex
     assert "new Schedule('Referral Fee'" in apex
-    for trigger in ("PartnerAttributionLead", "PartnerAttributionOpportunity", "PartnerAttributionKey",
-                    "CommissionAdjustmentNet"):
+    for trigger in ("PartnerAttributionLead", "PartnerAttributionOpportunity", "CommissionAdjustmentNet"):
         assert f"ApexTrigger:{trigger}" in example
+    # codes, conflict detection and the attribution key are flows now (simulated by `prm test`)
+    assert "ApexTrigger:PartnerAttributionKey" not in example
+    for flow in ("PRM_Partner_Code_Match", "PRM_Channel_Conflict", "PRM_Attribution_Key"):
+        assert f"Flow:{flow}" in example
 
 
 def test_commission_liability_rolls_up_unpaid_commissions(example):
@@ -105,7 +108,13 @@ def test_variant_review_queue_block_and_no_commissions(tmp_path):
     (specs / "attribution.yml").write_text(text)
     comps = _components(specs)
     apex = comps["ApexClass:PartnerAttribution"].content.decode()
-    assert "UNKNOWN_CODE_QUEUE = 'Partner_Code_Review';" in apex and "CONFLICT_ACTION = 'block';" in apex
+    assert "CONFLICT_ACTION = 'block';" in apex
+    match = comps["Flow:PRM_Partner_Code_Match"]
+    assert "Queue:Partner_Code_Review" in match.references
+    assert {"assignToReference": "$Record.OwnerId", "operator": "Assign",
+            "value": {"elementReference": "Find_Review_Queue.Id"}} in \
+        match.body["assignments"][-1]["assignmentItems"]
+    assert "Channel_Conflict__c" in comps["ValidationRule:Lead.Channel_Conflict_Blocked"].body["errorConditionFormula"]
     assert "Commission__c" not in " ".join(k for k in comps)
     assert "ApexTrigger:CommissionAdjustmentNet" not in comps
     queue = comps["Queue:Partner_Code_Review"].body

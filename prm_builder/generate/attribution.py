@@ -61,8 +61,10 @@ def generate(spec: ProgramSpec) -> Iterator[Component]:
     if attribution.commissions is not None:
         yield from _commissions(attribution)
     yield from _dedupe(attribution)
+    from prm_builder.generate import attribution_flows
     from prm_builder.generate.attribution_apex import apex_components
 
+    yield from attribution_flows.generate(spec, attribution)
     yield from apex_components(spec, attribution)
     del src
 
@@ -135,6 +137,19 @@ def _lead(spec: ProgramSpec, a: Attribution) -> Iterator[Component]:
                       "relationshipLabel": "Conflicting Registrations", "required": False,
                       "deleteConstraint": "SetNull"},
                      "The existing customer account the registration conflicts with.", csrc)
+        dr = spec.deal_registration
+        if a.conflict.action == "block" and dr is not None:
+            # The PRM_Channel_Conflict flow (before save) sets the flag; validation rules run
+            # after before-save flows, so this refuses the submission in the same save.
+            status = dr.fields.status.api_name
+            submitted = f'ISPICKVAL({status}, "{dr.status_value("submitted")}")'
+            yield validation_rule(
+                "Lead", "Channel_Conflict_Blocked",
+                f"AND({CONFLICT}, {submitted}, OR(ISNEW(), ISCHANGED({status})))",
+                "Channel conflict: this customer already has an open opportunity. Contact your channel manager.",
+                description="Registrations of customers already being sold to cannot be submitted "
+                            "(attribution.conflict.action: block).",
+                source=a.conflict.ref("action") or csrc, display_field=CONFLICT)
     blocked = [t.name for t in a.partner_types if not t.register_deals]
     if blocked and spec.deal_registration is not None:
         rel = _partner_relationship(spec)

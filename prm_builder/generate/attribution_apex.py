@@ -20,7 +20,7 @@ from prm_builder.model.root import ProgramSpec
 
 CLASS = "PartnerAttribution"
 TRIGGERS = {"PartnerAttributionLead": "Lead", "PartnerAttributionOpportunity": "Opportunity",
-            "PartnerAttributionKey": "Partner_Attribution__c", "CommissionAdjustmentNet": "Commission_Adjustment__c"}
+            "CommissionAdjustmentNet": "Commission_Adjustment__c"}
 
 
 def _number(value: float | None) -> str:
@@ -55,7 +55,7 @@ def apex_components(spec: ProgramSpec, a: Attribution) -> Iterator[Component]:
 def _context(spec: ProgramSpec, a: Attribution) -> dict:
     from prm_builder.generate import attribution as g
 
-    dr = spec.deal_registration
+
     model = a.model
     schedules = []
     if a.commissions is not None:
@@ -76,12 +76,8 @@ def _context(spec: ProgramSpec, a: Attribution) -> dict:
         "on_create": str("create" in model.recalculate_on).lower(),
         "on_won": str("closed_won" in model.recalculate_on).lower(),
         "on_amount": str("amount_change" in model.recalculate_on).lower(),
-        "review_queue": apex_literal(a.codes.review_queue if a.codes.unknown_code == "review_queue" else None),
         "conflict_action": apex_literal(a.conflict.action if a.conflict else None),
-        "submitted": apex_literal(dr.status_value("submitted") if dr else None),
-        "status": dr.fields.status.api_name if dr else "Status",
-        "match_domain": str(bool(a.conflict and "email_domain" in a.conflict.match_on)).lower(),
-        "match_name": str(bool(a.conflict and "company_name" in a.conflict.match_on)).lower(),
+        "has_conflict": a.conflict is not None,
         "code": g.LEAD_CODE, "referring": g.REFERRING_PARTNER, "unknown": g.CODE_UNKNOWN,
         "conflict": g.CONFLICT, "conflict_reason": g.CONFLICT_REASON, "conflict_account": g.CONFLICT_ACCOUNT,
         "partner_code": g.PARTNER_CODE, "partner_type": g.PARTNER_TYPE, "attribution": g.ATTRIBUTION,

@@ -85,6 +85,32 @@ class StartRecord(SpecNode):
     """The master-detail field that links to `parent`."""
 
 
+class GivenRecord(SpecNode):
+    """A record that already exists in the org when the scenario starts (loaded as data: no
+    automation runs for it)."""
+
+    key: NonEmptyStr
+    """Name other values use to point at it: `"@given:<key>"` is its record id."""
+    object: NonEmptyStr
+    """API name of the object (Account, Opportunity, Partner_Attribution__c, ...)."""
+    fields: dict[str, Any] = {}
+    """Field values; lookups may name earlier given records (`"@given:<key>"`) or partner
+    accounts (`"@account"`, `"@account:Gold"`)."""
+
+
+class RecordsExpect(SpecNode):
+    """Records of an object that must exist (e.g. the commission a closed deal created)."""
+
+    object: NonEmptyStr
+    """API name of the object."""
+    where: dict[str, Any] = {}
+    """Field values that pick the records (`"@given:<key>"` and `"@record"` name records)."""
+    count: int | None = None
+    """How many records match `where` (0: none may exist)."""
+    fields: dict[str, Any] = {}
+    """Values every matching record must have (formula fields computed)."""
+
+
 class VisibilityExpect(SpecNode):
     """The access a persona has to the record."""
 
@@ -149,6 +175,8 @@ class Expect(SpecNode):
     """The step was refused (and changed nothing)."""
     allowed: bool | None = None
     """true: the step went through (no rule blocked it)."""
+    records: list[RecordsExpect] = []
+    """Other records that must (or must not) exist, e.g. created by automation."""
 
 
 Action = Literal["create", "edit", "submit", "approve", "reject", "recall", "claim", "convert", "wait"]
@@ -169,6 +197,8 @@ class Step(SpecNode):
     """Who performs this step (default: the scenario's persona)."""
     step: str | None = None
     """approve / reject: the step the record must be pending at."""
+    on: str | None = Field(default=None, pattern=r"^@given:.+$")
+    """edit: act on a given record (`"@given:<key>"`) instead of the scenario's record."""
     hours: float = 0
     """wait: hours that pass."""
     days: float = 0
@@ -186,6 +216,9 @@ class Scenario(SpecNode):
     """Longer explanation for the UAT plan."""
     persona: Persona
     """Who acts (steps may act as someone else with `as`)."""
+    given: list[GivenRecord] = []
+    """Records that exist before the scenario starts (partner accounts with codes, customers
+    with open opportunities, ...)."""
     record: StartRecord
     """The record the scenario starts from."""
     steps: list[Step] = []

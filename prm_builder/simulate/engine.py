@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from prm_builder.model.scenarios import Scenario, Step
+from prm_builder.model.scenarios import Persona, Scenario, Step
 
 from . import formula as fx
 from .criteria import criteria_match
@@ -59,6 +59,15 @@ class Runner(Expectations):
         world = World(self.model, self.today)
         result = ScenarioResult(sc.name, where, True, tags=list(sc.tags))
         actor = world.user(sc.persona)
+        loader = world.user(Persona(role="admin"))
+        for given in sc.given:
+            # Existing data, as an admin's data load saved it: before-save flows computed what
+            # they store (keys, stamps); validation and after-save automation are not replayed.
+            values = {**self._defaults(given.object),
+                      **{k: self._resolve(world, v, actor, given.object, k) for k, v in given.fields.items()}}
+            loaded = Record("new", given.object, values, ("user", "system"), "system")
+            self._before_save(world, loaded, loader, prior=None)
+            world.given[given.key] = world.new_record(given.object, loaded.fields, loaded.owner, "system").id
         rec: Record | None = None
         last = Outcome()
         steps = list(sc.steps) or [Step(action="create")]
@@ -68,13 +77,15 @@ class Runner(Expectations):
                 try:
                     if step.action == "create":
                         rec = self._create(world, sc, user, step)
+                        world.given["@record"] = rec.id
                     else:
                         if rec is None and i > 1:
                             result.failures.append(f"step {i} ({step.action}) not run: the record was never created")
                             break
                         if rec is None:
                             rec = self._create(world, sc, actor, Step(action="create"))
-                        self._act(world, rec, user, step)
+                        target = world.records[world.given[step.on[len("@given:"):]]] if step.on else rec
+                        self._act(world, target, user, step)
                     last = Outcome()
                 except Blocked as b:
                     last = b.outcome
@@ -99,6 +110,13 @@ class Runner(Expectations):
     # ------------------------------------------------------------------ values
 
     def _resolve(self, world: World, value: Any, actor: User, obj: str, fname: str) -> Any:
+        if isinstance(value, str) and value.startswith("@given:"):
+            key = value[len("@given:"):]
+            if key not in world.given:
+                raise KeyError(f"no given record {key!r}")
+            return world.given[key]
+        if value == "@record":
+            return world.given.get("@record")
         if isinstance(value, str) and value.startswith("@account"):
             # "@account": the acting persona's account; "@account:Gold": a partner account of tier Gold.
             if ":" in value:
@@ -158,7 +176,7 @@ class Runner(Expectations):
         rec = Record("new", obj, values, owner, user.key)
         self._before_save(world, rec, user, prior=None)
         self._validate(world, rec, user, prior=None)
-        rec = world.new_record(obj, rec.fields, owner, user.key)
+        rec = world.new_record(obj, rec.fields, rec.owner, user.key)  # a before-save flow may set the owner
         if step.assignment_rules:
             self._assign(world, rec)
         self._trigger(world, rec, None)
@@ -213,6 +231,7 @@ class Runner(Expectations):
             world.records[rec.id] = rec
         old_owner = rec.owner
         rec.fields = new_values
+        rec.owner = candidate.owner  # a before-save flow may set the owner
         if assign:
             self._assign(world, rec)
         self._trigger(world, rec, {**prior, "__owner": old_owner})
@@ -229,8 +248,49 @@ class Runner(Expectations):
                 if fired:
                     world.coverage.add(("validation", rule.object, rule.name))
                     raise Blocked(rule.name, rule.message, rule.source)
+            self._unique(world, rec)
+            self._roll_up_parents(world, rec, user)
         finally:
             world.records.pop("new", None)
+
+    def _unique(self, world: World, rec: Record) -> None:
+        """Unique fields (`<unique>true`): the save fails when another record of the object has
+        the value (case-insensitively unless caseSensitive)."""
+        sobj = self.model.objects.get(rec.object)
+        for f in (sobj.fields.values() if sobj else []):
+            value = rec.fields.get(f.name)
+            if not f.unique or value in (None, ""):
+                continue
+            key = str(value) if f.case_sensitive else str(value).lower()
+            for other in world.find(rec.object, lambda r: r.id != rec.id):
+                theirs = other.fields.get(f.name)
+                if theirs not in (None, "") and (str(theirs) if f.case_sensitive else str(theirs).lower()) == key:
+                    world.coverage.add(("unique", rec.object, f.name))
+                    raise Blocked("duplicate_value", f"duplicate value found: {f.name} duplicates value on record "
+                                  f"with id: {other.id}", f.source)
+
+    def _roll_up_parents(self, world: World, rec: Record, user: User) -> None:
+        """A detail's save recalculates its master's roll-up summaries and the master goes
+        through its own save, validation rules included (Apex Developer Guide, "Triggers and
+        Order of Execution": "If the record contains a roll-up summary field or is part of a
+        cross-object workflow, performs calculations and updates the roll-up summary field in
+        the parent record. Parent record goes through save procedure."). A parent rule that
+        fires fails the detail's save."""
+        sobj = self.model.objects.get(rec.object)
+        for f in (sobj.fields.values() if sobj else []):
+            parent_id = rec.fields.get(f.name)
+            if f.type != "MasterDetail" or parent_id not in world.records:
+                continue
+            parent = world.records[parent_id]
+            psobj = self.model.objects.get(parent.object)
+            rolls_up = any(pf.summary is not None and pf.summary[2] == f"{rec.object}.{f.name}"
+                           for pf in (psobj.fields.values() if psobj else []))
+            if not rolls_up:
+                continue
+            for rule in (psobj.validation_rules if psobj else []):
+                if rule.active and world.formula(parent, rule.formula, user, prior=dict(parent.fields)):
+                    world.coverage.add(("validation", rule.object, rule.name))
+                    raise Blocked(rule.name, rule.message, rule.source)
 
     def _assign(self, world: World, rec: Record) -> None:
         for rule in self.model.assignment_rules:

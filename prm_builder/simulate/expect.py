@@ -35,6 +35,22 @@ class Expectations:
 
     model: "OrgModel"
 
+    def _check_records(self, world: World, want, actor: User) -> list[str]:
+        where = {k: self._resolve(world, v, actor, want.object, k) for k, v in want.where.items()}
+        found = world.find(want.object, lambda r: all(_equal(world.get(r, k), v) for k, v in where.items()))
+        label = f"{want.object} where {want.where}" if want.where else want.object
+        out = []
+        if want.count is not None and len(found) != want.count:
+            out.append(f"records {label}: expected {want.count}, actual {len(found)}")
+        if want.count is None and not found:
+            out.append(f"records {label}: expected at least one, actual none")
+        for r in found:
+            for name, value in want.fields.items():
+                got = world.get(r, name, actor)
+                if not _equal(got, self._resolve(world, value, actor, want.object, name)):
+                    out.append(f"{label} {r.id}: field {name}: expected {value!r}, actual {_show(got)}")
+        return out
+
     def _check(self, world: World, rec: Record, exp: Expect, last: Outcome, actor: User) -> list[str]:
         out: list[str] = []
         if exp.allowed is not None and exp.allowed != last.allowed:
@@ -74,6 +90,8 @@ class Expectations:
                            + (f" [{f.source}]" if f is not None and f.source else ""))
         if exp.approval is not None:
             out += self._check_approval(world, rec, exp)
+        for want in exp.records:
+            out += self._check_records(world, want, actor)
         for vis in exp.visible_to:
             user = world.user(vis.persona)
             level, why = world.record_access(user, rec)

@@ -51,10 +51,20 @@ class FlowRun:
                 return self.world.ftype(self.rec.object, r[len("$Record."):])
             v = self.value(r)
             return ("Checkbox" if isinstance(v, bool) else "DateTime" if isinstance(v, _dt.datetime)
-                    else "Date" if isinstance(v, _dt.date) else "Text")
+                    else "Date" if isinstance(v, _dt.date) else "Number" if isinstance(v, (int, fx.Decimal))
+                    else "Text")
+
+        def read(r: str) -> Any:
+            if r.startswith("$Record."):
+                return self.world.as_formula_value(self.rec.object, r[len("$Record."):], self.value(r))
+            head = r.split(".", 1)[0]
+            row = self.vars.get(head)
+            if "." in r and isinstance(row, dict) and row.get("__object"):
+                return self.world.as_formula_value(row["__object"], r.split(".", 1)[1], self.value(r))
+            return self.value(r)
 
         types = {r: kind(r) for r in refs}
-        ctx = fx.Context(values={r: self.value(r) for r in refs}, today=self.world.now.date(), now=self.world.now,
+        ctx = fx.Context(values={r: read(r) for r in refs}, today=self.world.now.date(), now=self.world.now,
                          types=types, is_new=self.is_new)
         return fx.evaluate(src, ctx)
 
@@ -117,17 +127,88 @@ class FlowRun:
 
     def _recordLookups(self, el) -> str:
         obj = _t(el, "object")
-        filters = {_t(f, "field"): self.operand(f.find(NS + "value")) for f in el.findall(NS + "filters")}
-        found = None
-        if obj == "Group" and filters.get("DeveloperName") in self.world.model.queues | self.world.model.groups:
-            name = filters["DeveloperName"]
-            found = {"Id": name, "DeveloperName": name}
+        conditions = [(_t(f, "field"), _t(f, "operator"), self.operand(f.find(NS + "value")))
+                      for f in el.findall(NS + "filters")]
+        filters = {name: value for name, _, value in conditions}
+        found: Any = None
+        if obj == "Group":
+            if filters.get("DeveloperName") in self.world.model.queues | self.world.model.groups:
+                name = filters["DeveloperName"]
+                found = {"Id": name, "DeveloperName": name}
         elif obj.endswith("__mdt"):
             found = self.world.model.custom_metadata.get(obj, {}).get(str(filters.get("DeveloperName") or ""))
+        else:
+            found = self._query(el, obj, conditions)
         self.vars[_t(el, "name")] = found
         if found is None and el.find(NS + "faultConnector") is None:
             return self._next(el)  # a lookup that finds nothing returns null; the flow goes on
         return self._next(el)
+
+    # Get Records on the records of the scenario's world -----------------------------
+    #
+    # A Get Records element is a SOQL query: text comparisons are case-insensitive except on
+    # case-sensitive unique fields (SOQL and SOSL Reference, "Comparison Operators": "Comparisons
+    # on strings are case-sensitive for unique case-sensitive fields. For all other fields,
+    # comparisons are case-insensitive"); Contains is LIKE '%value%'.
+
+    def _query(self, el, obj: str, conditions: list[tuple[str, str, Any]]) -> Any:
+        logic = _t(el, "filterLogic", "and").lower()
+
+        def hit(r: Record) -> bool:
+            results = [self._compare(obj, self.world.get(r, f), op, v, f) for f, op, v in conditions]
+            return all(results) if logic == "and" else any(results) if logic == "or" else all(results)
+
+        matches = self.world.find(obj, hit)
+        sort = _t(el, "sortField")
+        if sort:
+            matches.sort(key=lambda r: (self.world.get(r, sort) is None, str(self.world.get(r, sort) or "")),
+                         reverse=_t(el, "sortOrder") == "Desc")
+        fields = [q.text or "" for q in el.findall(NS + "queriedFields")]
+        rows = [self._row(r, fields) for r in matches]
+        for r in matches:
+            self.world.coverage.add(("flow_query", self.flow.name, obj))
+        if _t(el, "getFirstRecordOnly") == "true":
+            return rows[0] if rows else None
+        return rows or None
+
+    def _row(self, r: Record, fields: list[str]) -> dict[str, Any]:
+        names = fields or [k for k in r.fields if not k.startswith("__")]
+        row: dict[str, Any] = {name: self.world.get(r, name) for name in names}
+        row["Id"] = r.id
+        row["__object"] = r.object
+        return row
+
+    def _compare(self, obj: str, left: Any, op: str, right: Any, fname: str) -> bool:
+        f = self.world.field(obj, fname)
+        sensitive = f is not None and f.unique and f.case_sensitive
+        if isinstance(left, str) and isinstance(right, str) and not sensitive:
+            left, right = left.lower(), right.lower()
+        if left == "":
+            left = None
+        if right == "":
+            right = None
+        if op == "IsNull":
+            return (left is None) == bool(right)
+        if op == "EqualTo":
+            if isinstance(left, (int, fx.Decimal)) and right is not None and not isinstance(left, bool):
+                return fx.Decimal(str(left)) == fx.Decimal(str(right))
+            return left == right
+        if op == "NotEqualTo":
+            return left != right
+        if left is None or right is None:
+            return False
+        if op == "Contains":
+            return str(right) in str(left)
+        if op == "StartsWith":
+            return str(left).startswith(str(right))
+        if op == "EndsWith":
+            return str(left).endswith(str(right))
+        try:
+            a, b = fx.Decimal(str(left)), fx.Decimal(str(right))
+        except Exception:
+            a, b = left, right
+        return {"GreaterThan": a > b, "LessThan": a < b, "GreaterThanOrEqualTo": a >= b,
+                "LessThanOrEqualTo": a <= b}.get(op, False)
 
     def _assignments(self, el) -> str:
         """Assignments: to $Record fields in a before-save flow (the values the save stores),
@@ -135,8 +216,14 @@ class FlowRun:
         for item in el.findall(NS + "assignmentItems"):
             target, op = _t(item, "assignToReference"), _t(item, "operator", "Assign")
             value = self.operand(item.find(NS + "value"))
-            if target.startswith("$Record."):
-                self.rec.fields[target[len("$Record."):]] = value
+            if target == "$Record.OwnerId":
+                # before save, the owner a flow assigns is the owner the save stores
+                if value:
+                    queue = value in self.world.model.queues
+                    self.rec.owner = ("queue", str(value)) if queue else ("user", str(value))
+            elif target.startswith("$Record."):
+                # a blank value is stored as null (text, lookups)
+                self.rec.fields[target[len("$Record."):]] = None if value == "" else value
             elif op == "Add":
                 self.vars.setdefault(target, [])
                 if isinstance(self.vars[target], list):

@@ -85,6 +85,8 @@ class Field:
     summary: tuple[str, str, str] | None = None  # (operation, summarized field, foreign key)
     summary_filter: list[Criterion] = field(default_factory=list)
     write_requires_master_read: bool = False
+    unique: bool = False
+    case_sensitive: bool = False
     source: str = ""
 
 
@@ -293,6 +295,8 @@ def _read_field(path: Path, rel: str) -> Field:
         required=_t(el, "required") == "true" or _t(el, "type") == "MasterDetail",
         summary=summary,
         write_requires_master_read=_t(el, "writeRequiresMasterRead") == "true",
+        unique=_t(el, "unique") == "true",
+        case_sensitive=_t(el, "caseSensitive") == "true",
         summary_filter=[Criterion(_t(c, "field"), _t(c, "operation"), _t(c, "value"))
                         for c in _all(el, "summaryFilterItems")],
         source=rel,

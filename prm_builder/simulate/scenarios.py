@@ -20,7 +20,7 @@ from .orgmodel import OrgModel
 
 BLOCK_KINDS = {"field_security", "record_lock", "approval_submitters", "no_approval_process", "not_an_approver",
                "no_access", "queue_owner", "not_pending", "wrong_step", "already_pending", "no_pool",
-               "ambiguous_approval_process"}
+               "ambiguous_approval_process", "duplicate_value"}
 
 SCENARIO_CODES: list[CodeDoc] = [
     CodeDoc("PRM-V400", "scenario-file", "load", "A scenario file (specs/scenarios/*.yml) holds one top-level "
@@ -38,6 +38,9 @@ SCENARIO_CODES: list[CodeDoc] = [
             "plan): each name is used once across all scenario files."),
     CodeDoc("PRM-V406", "scenario-rule-unknown", "test", "`blocked.rule` names neither a validation rule of the "
             "object nor one of the simulator's block kinds (" + ", ".join(sorted(BLOCK_KINDS)) + ")."),
+    CodeDoc("PRM-V707", "scenario-given-unknown", "test", "A scenario names `@given:<key>` (a value, or a step's "
+            "`on`) but no earlier `given` record has that key: given records are created in order, so name only "
+            "keys listed above the use."),
     CodeDoc("PRM-V407", "scenario-tier-unknown", "test", "A partner persona's tier has no tier group in the "
             "metadata, so the persona would belong to no group: fix the tier name."),
 ]
@@ -103,6 +106,7 @@ def _field_exists(model: OrgModel, obj: str, name: str) -> bool:
 
 
 def _check_one(sc: Scenario, model: OrgModel) -> Iterator[Diagnostic]:
+    yield from _check_given(sc, model)
     obj = sc.record.object
     if obj not in model.objects and model.field(obj, "Id") is None:
         yield Diagnostic("PRM-V401", f"scenario '{sc.name}': object '{obj}' is not in the metadata",
@@ -115,9 +119,11 @@ def _check_one(sc: Scenario, model: OrgModel) -> Iterator[Diagnostic]:
         yield Diagnostic("PRM-V403", f"scenario '{sc.name}': owner queue '{sc.record.owner}' is not in the metadata",
                          sc.record.ref("owner"), "name a queue the build generates, or `persona`")
     personas = [sc.persona] + [s.as_ for s in sc.steps if s.as_]
+    given_objects = {g.key: g.object for g in sc.given}
     for i, step in enumerate(sc.steps):
+        step_obj = given_objects.get((step.on or "")[len("@given:"):], obj)
         for name in step.fields:
-            if not _field_exists(model, obj, name):
+            if not _field_exists(model, step_obj, name):
                 yield _unknown_field(sc, obj, name, step.ref("fields", name))
         if step.expect:
             yield from _check_expect(sc, step.expect, model, obj)
@@ -129,6 +135,44 @@ def _check_one(sc: Scenario, model: OrgModel) -> Iterator[Diagnostic]:
         if p.is_partner and not any(g.lower().endswith("_" + str(p.tier).lower()) for g in model.groups):
             yield Diagnostic("PRM-V407", f"scenario '{sc.name}': tier '{p.tier}' has no tier group in the metadata",
                              p.ref("tier"), "use a tier of the program (its tier group is PRM_Tier_<tier>)")
+
+
+def _given_refs(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for name, value in values.items():
+        if isinstance(value, str) and value.startswith("@given:"):
+            yield name, value[len("@given:"):]
+
+
+def _check_given(sc: Scenario, model: OrgModel) -> Iterator[Diagnostic]:
+    """Given records: known objects and fields; `@given:<key>` only after the key's record."""
+    known: set[str] = set()
+    for g in sc.given:
+        if g.object not in model.objects and model.field(g.object, "Id") is None:
+            yield Diagnostic("PRM-V401", f"scenario '{sc.name}': given object '{g.object}' is not in the metadata",
+                             g.ref("object"), "use an object the build generates (or Lead, Account, ...)")
+            continue
+        for name in g.fields:
+            if not _field_exists(model, g.object, name):
+                yield _unknown_field(sc, g.object, name, g.ref("fields", name))
+        for name, key in _given_refs(g.fields):
+            if key not in known:
+                yield _unknown_given(sc, key, g.ref("fields", name))
+        known.add(g.key)
+    uses = list(_given_refs(sc.record.fields))
+    for step in sc.steps:
+        uses += list(_given_refs(step.fields)) + ([("on", step.on[len("@given:"):])] if step.on else [])
+    for exp in [sc.expect] + [s.expect for s in sc.steps]:
+        for r in (exp.records if exp else []):
+            uses += list(_given_refs(r.where)) + list(_given_refs(r.fields))
+        uses += list(_given_refs(exp.fields)) if exp else []
+    for _, key in uses:
+        if key not in known:
+            yield _unknown_given(sc, key, sc.ref("given") or sc.ref("name"))
+
+
+def _unknown_given(sc: Scenario, key: str, ref: Any) -> Diagnostic:
+    return Diagnostic("PRM-V707", f"scenario '{sc.name}': no given record '{key}' before this use", ref,
+                      "add it under `given` (above the records that name it)")
 
 
 def _expect_personas(exp: Expect) -> list[Persona]:

@@ -21,6 +21,7 @@ STANDARD_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "Opportunity": {
         "Id": ("Id", ""), "Name": ("Text", ""), "Amount": ("Currency", ""), "StageName": ("Picklist", ""),
         "CloseDate": ("Date", ""), "PartnerAccountId": ("Lookup", "Account"), "OwnerId": ("Lookup", "User"),
+        "AccountId": ("Lookup", "Account"), "IsClosed": ("Checkbox", ""), "IsWon": ("Checkbox", ""),
     },
     "PartnerFundAllocation": {
         "Id": ("Id", ""), "Title": ("Text", ""), "Amount": ("Currency", ""),
@@ -44,7 +45,7 @@ STANDARD_FIELDS: dict[str, dict[str, tuple[str, str]]] = {
 # Standard relationship names (the formula path segment) -> the lookup field.
 STANDARD_RELATIONSHIPS: dict[str, dict[str, str]] = {
     "Lead": {"PartnerAccount": "PartnerAccountId", "Owner": "OwnerId"},
-    "Opportunity": {"PartnerAccount": "PartnerAccountId"},
+    "Opportunity": {"PartnerAccount": "PartnerAccountId", "Account": "AccountId"},
     "PartnerFundRequest": {"Allocation": "AllocationId", "ChannelPartner": "ChannelPartnerId"},
     "PartnerFundClaim": {"Request": "RequestId", "ChannelPartner": "ChannelPartnerId"},
     "PartnerFundAllocation": {"ChannelPartner": "ChannelPartnerId"},

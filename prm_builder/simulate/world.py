@@ -88,6 +88,7 @@ class World:
         self._ids = itertools.count(1)
         self.coverage: set[tuple] = set()
         self.schedule: list[tuple] = []   # (due, seq, FlowDef, ScheduledPath, record id)
+        self.given: dict[str, str] = {}      # scenario `given` key -> record id
 
     # ------------------------------------------------------------------ users
 
@@ -166,6 +167,12 @@ class World:
         name = parts[-1]
         if name == "OwnerId":
             return current.owner[1]
+        if name == "Id":
+            return current.id
+        if current.object == "Opportunity" and name in ("IsClosed", "IsWon") and name not in current.fields:
+            # Derived from the stage (the org's default stages: Closed Won, Closed Lost).
+            stage = str(current.fields.get("StageName") or "")
+            return stage.startswith("Closed") if name == "IsClosed" else stage == "Closed Won"
         f = self.model.field(current.object, name)
         if f is not None and f.formula:
             return self.formula(current, f.formula, user, blank_as_zero=f.blank_as_zero)
@@ -208,16 +215,36 @@ class World:
         types = {r: self.ftype(rec.object, bare(r)) for r in refs if not r.startswith("$User")}
         old = Record(rec.id, rec.object, prior, prior.get("__owner", rec.owner), rec.created_by) \
             if prior is not None else None
-        values = {r: (self.get(old, bare(r)) if old is not None else None) if r.startswith(prior_prefix)
-                  else self.get(rec, bare(r)) for r in types}
+        values = {r: self.as_formula_value(rec.object, bare(r), (self.get(old, bare(r)) if old is not None else None)
+                                           if r.startswith(prior_prefix) else self.get(rec, bare(r))) for r in types}
         prior_values = None
         if old is not None:
-            prior_values = {r: self.get(old, bare(r)) for r in types}
+            prior_values = {r: self.as_formula_value(rec.object, bare(r), self.get(old, bare(r))) for r in types}
         ctx = fx.Context(values=values, prior=prior_values, is_new=is_new,
                          user={"UserType": user.user_type if user else "Standard",
                                "Username": user.username if user else ""},
                          today=self.now.date(), now=self.now, blank_as_zero=blank_as_zero, types=types)
         return fx.evaluate(src, ctx)
+
+    def as_formula_value(self, obj: str, path: str, value: Any) -> Any:
+        """A stored percent as a formula sees it: a fraction (50% is 0.5 in a formula), and so is
+        a roll-up summing percents.
+        Scenario values and expectations keep the number a user types (50)."""
+        if value is None or isinstance(value, bool):
+            return value
+        f = self.model.resolve_path(obj, path)[1]
+        if f is None or f.formula:
+            return value
+        percent = f.type == "Percent"
+        if f.summary is not None and f.summary[0] != "count" and f.summary[1]:
+            child_obj, child_field = f.summary[1].split(".", 1)
+            inner = self.model.field(child_obj, child_field)
+            percent = inner is not None and inner.type == "Percent" and not inner.formula
+        return fx.Decimal(str(value)) / 100 if percent else value
+
+    def find(self, obj: str, match) -> list[Record]:
+        """Records of `obj` for which match(record) holds, in creation order."""
+        return [r for r in self.records.values() if r.object == obj and r.id != "new" and match(r)]
 
     # ------------------------------------------------------------------ access
 
