@@ -62,10 +62,17 @@ def test_apex_carries_the_chosen_rule_and_schedules(example):
     apex = example["ApexClass:PartnerAttribution"].content.decode()
     assert "RULE = 'time_decay'" in apex and "SOURCED_PERCENT = 70;" in apex and "INFLUENCED_PERCENT = 30;" in apex
     assert "HALF_LIFE_DAYS = 45;" in apex and "CONFLICT_ACTION = 'flag';" in apex
-    # schedules in spec order; tiers as the tier picklist's api names; caps
-    assert "new Schedule('Gold Resellers', new Set<String>{ 'Reseller', 'Distributor' }, new Set<String>{ 'Gold' }" in apex
-    assert "new List<Decimal>{ 0, 250000 }, new List<Decimal>{ 10, 12 }, 60000)" in apex
-    assert "new Schedule('Referral Fee'" in apex
+    # schedules in spec order, as the commission flow's decision outcomes and formulas; tiers
+    # as the tier picklist's api names; marginal bands; caps
+    won = example["Flow:PRM_Commission_On_Won"].body
+    assert [r["label"] for r in won["decisions"] if r["name"] == "Which_Schedule"][0] == "Which Schedule?"
+    rules = next(d for d in won["decisions"] if d["name"] == "Which_Schedule")["rules"]
+    assert [r["label"] for r in rules] == ["Gold Resellers", "Resellers", "Referral Fee"]
+    formulas = {f["name"]: f["expression"] for f in won["formulas"]}
+    assert formulas["commission1"] == ("MIN(60000, ROUND(MAX(0, MIN({!Each_Attribution.Attributed_Amount__c}, 250000) - 0)"
+                                       " * 0.1 + MAX(0, {!Each_Attribution.Attributed_Amount__c} - 250000) * 0.12, 2))")
+    assert 'Partner_Tier__c}) = "Gold"' in formulas["pays1"] and "Tier" not in formulas["pays2"]
+    assert "calculateCommissions" not in apex and "class Schedule" not in apex
     for trigger in ("PartnerAttributionLead", "PartnerAttributionOpportunity", "CommissionAdjustmentNet"):
         assert f"ApexTrigger:{trigger}" in example
     # codes, conflict detection and the attribution key are flows now (simulated by `prm test`)

@@ -22,6 +22,7 @@ NAMES = {
     "no_conflict": "A registration of a customer whose deals are all closed is not a conflict",
     "over_100": "Attribution percentages on one opportunity cannot pass 100",
     "once": "A partner is attributed once per opportunity",
+    "commission": "A closed-won reseller deal creates the Gold reseller commission",
 }
 
 
@@ -110,6 +111,21 @@ def test_every_attribution_scenario_passes_on_the_built_metadata(scenarios: Path
     ("no key flow", _drop("flows/PRM_Attribution_Key.flow-meta.xml"), "once", "but it was allowed"),
     ("key not unique", _edit("objects/Partner_Attribution__c/fields/Unique_Key__c.field-meta.xml",
                              "<unique>true</unique>", "<unique>false</unique>"), "once", "but it was allowed"),
+    # (e) no commission flow, no commission
+    ("no commission flow", _drop("flows/PRM_Commission_On_Won.flow-meta.xml"), "commission",
+     "records Commission__c where {'Opportunity__c': '@given:deal'}: expected 1, actual 0"),
+    # (e) the upper band's rate is the schedule's: 12% above 250,000, not 10%
+    ("flat rate", _edit("flows/PRM_Commission_On_Won.flow-meta.xml", "- 250000) * 0.12", "- 250000) * 0.1"),
+     "commission", "field Amount__c: expected 31000, actual 30000"),
+    # (e) the cap: Gold Resellers pay at most 60,000 -- a cap of 30,000 shows in the amount
+    ("lower cap", _edit("flows/PRM_Commission_On_Won.flow-meta.xml", "MIN(60000,", "MIN(30000,"),
+     "commission", "field Amount__c: expected 31000, actual 30000"),
+    # (e) without matching the accrued commission, the amount change creates a second one,
+    # which the unique commission key refuses: the flow's fault path fails the save
+    ("no match of the accrued commission", _edit("flows/PRM_Commission_On_Won.flow-meta.xml",
+                                                 "<leftValueReference>Each_Commission.Commission_Key__c",
+                                                 "<leftValueReference>Each_Commission.Status__c"),
+     "commission", "blocked by Calculation_Failed: Partner commissions could not be calculated"),
 ])
 def test_each_scenario_fails_without_the_automation_it_proves(tmp_path: Path, scenarios: Path, mutation: str,
                                                                change, broken: str, symptom: str) -> None:

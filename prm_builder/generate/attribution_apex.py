@@ -52,21 +52,25 @@ def apex_components(spec: ProgramSpec, a: Attribution) -> Iterator[Component]:
                         references=(f"ApexClass:{CLASS}",), content=render(f"apex/{name}.trigger.j2", **context))
 
 
+def _expected_commission(schedule) -> str:
+    """What the commission flow's formula pays on 100,000 of attributed revenue under
+    `schedule`, for the Apex test's assertion (evaluated by prm's formula engine)."""
+    if schedule is None:
+        return "null"
+    from prm_builder.generate.attribution_flows import commission_formula
+    from prm_builder.simulate import formula as fx
+
+    above = [b.above for b in schedule.bands] or [0]
+    rates = [b.rate for b in schedule.bands] or [schedule.rate or 0]
+    value = fx.evaluate(commission_formula("100000", above, rates, schedule.cap), fx.Context())
+    return f"{fx.Decimal(str(value)).quantize(fx.Decimal('0.01'))}"
+
+
 def _context(spec: ProgramSpec, a: Attribution) -> dict:
     from prm_builder.generate import attribution as g
 
 
     model = a.model
-    schedules = []
-    if a.commissions is not None:
-        for s in a.commissions.schedules:
-            tiers = [spec.tier(t).developer_name for t in s.tiers if spec.tier(t) is not None]
-            above = [b.above for b in s.bands] or [0]
-            rates = [b.rate for b in s.bands] or [s.rate or 0]
-            schedules.append({"name": apex_literal(s.name), "types": ", ".join(apex_literal(t) for t in s.types),
-                              "tiers": ", ".join(apex_literal(t) for t in tiers),
-                              "above": ", ".join(_number(x) for x in above),
-                              "rates": ", ".join(_number(x) for x in rates), "cap": _number(s.cap)})
     first = a.commissions.schedules[0] if a.commissions else None
     commission_tier = (spec.tier(first.tiers[0]).developer_name if first and first.tiers and spec.tier(first.tiers[0])
                        else spec.tiers_by_rank()[-1].developer_name)
@@ -82,7 +86,7 @@ def _context(spec: ProgramSpec, a: Attribution) -> dict:
         "conflict": g.CONFLICT, "conflict_reason": g.CONFLICT_REASON, "conflict_account": g.CONFLICT_ACCOUNT,
         "partner_code": g.PARTNER_CODE, "partner_type": g.PARTNER_TYPE, "attribution": g.ATTRIBUTION,
         "opp_partner": g.opportunity_partner(spec), "amount": model.amount_field,
-        "tier": spec.partner_account.tier_field.api_name, "schedules": schedules,
+        "tier": spec.partner_account.tier_field.api_name, "expected_commission": _expected_commission(first),
         "commissions": a.commissions is not None,
         "first_type": apex_literal(a.partner_types[0].name),
         "commission_type": apex_literal(first.types[0] if first else a.partner_types[0].name),

@@ -54,6 +54,10 @@ def _literal(value: Any) -> str:
     if value is None:
         return "null"
     text = str(value)
+    if text.startswith("@given:"):
+        return f"given.get({apex_string(text[len('@given:'):])})"
+    if text == "@record":
+        return "recId"
     if text.startswith("@account"):
         tier = text.split(":", 1)[1] if ":" in text else ""
         return f"partnerAccount({apex_string(tier)})"
@@ -69,7 +73,50 @@ def _assign(var: str, fields: dict[str, Any]) -> list[str]:
     return [f"{var}.put({apex_string(k)}, {_literal(v)});" for k, v in fields.items()]
 
 
+def _get(var: str, path: str) -> str:
+    """`var`'s value of a field, following relationship paths (Opportunity__r.Field)."""
+    parts = path.split(".")
+    head = var + "".join(f".getSObject({apex_string(p)})" for p in parts[:-1])
+    return f"{head}.get({apex_string(parts[-1])})"
+
+
+def _assert_value(k: str, v: Any, row: str) -> str:
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        # compareTo: 50000 equals 50000.00 whatever the field's scale
+        return f"Assert.areEqual(0, {_literal(v)}.compareTo((Decimal) {_get(row, k)}), {apex_string(k)});"
+    return f"Assert.areEqual({_literal(v)}, {_get(row, k)}, {apex_string(k)});"
+
+
+def _records_lines(e: Expect) -> list[str]:
+    """Other records that must exist: a query with the `where` values as binds."""
+    lines = []
+    for r in e.records:
+        names = sorted({"Id", *r.fields})
+        where = " AND ".join(f"{k} = :w{i}" for i, k in enumerate(r.where))
+        binds = ", ".join(f"{apex_string(f'w{i}')} => {_literal(v)}" for i, v in enumerate(r.where.values()))
+        query = f"SELECT {', '.join(names)} FROM {r.object}" + (f" WHERE {where}" if where else "")
+        lines += ["{", f"    Map<String, Object> binds = new Map<String, Object>{{{binds}}};",
+                  f"    List<SObject> found = Database.queryWithBinds({apex_string(query)}, binds, "
+                  "AccessLevel.SYSTEM_MODE);"]
+        if r.count is not None:
+            lines.append(f"    Assert.areEqual({r.count}, found.size(), {apex_string(r.object + ' records')});")
+        else:
+            lines.append(f"    Assert.isFalse(found.isEmpty(), {apex_string(r.object + ' records')});")
+        if r.fields:
+            lines.append("    for (SObject row : found) {")
+            lines += [f"        {_assert_value(k, v, 'row')}" for k, v in r.fields.items()]
+            lines.append("    }")
+        lines.append("}")
+    return lines
+
+
 def _expect_lines(e: Expect, obj: str, outcome: str) -> list[str]:
+    # one block per expectation: its locals (fresh, found) never clash with the next one's
+    lines = ["{"] + ["    " + line for line in _expect_body(e, obj, outcome)] + ["}"]
+    return lines if len(lines) > 2 else []
+
+
+def _expect_body(e: Expect, obj: str, outcome: str) -> list[str]:
     lines = []
     if e.blocked is not None:
         lines.append(f"Assert.isFalse({outcome}, 'expected the step to be refused');")
@@ -80,13 +127,7 @@ def _expect_lines(e: Expect, obj: str, outcome: str) -> list[str]:
     if e.fields or e.owner or e.owner_not or e.approval:
         names = sorted({"Id", "OwnerId", *e.fields})
         lines.append(f"SObject fresh = Database.query('SELECT {', '.join(names)} FROM {obj} WHERE Id = :recId');")
-        for k, v in e.fields.items():
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                # compareTo: 50000 equals 50000.00 whatever the field's scale
-                lines.append(f"Assert.areEqual(0, {_literal(v)}.compareTo((Decimal) fresh.get({apex_string(k)})), "
-                             f"{apex_string(k)});")
-            else:
-                lines.append(f"Assert.areEqual({_literal(v)}, fresh.get({apex_string(k)}), {apex_string(k)});")
+        lines += [_assert_value(k, v, "fresh") for k, v in e.fields.items()]
         if e.owner in ("creator", "persona"):
             lines.append("Assert.areEqual(UserInfo.getUserId(), fresh.get('OwnerId'), 'owner');")
         elif e.owner:
@@ -96,7 +137,7 @@ def _expect_lines(e: Expect, obj: str, outcome: str) -> list[str]:
         if e.approval and e.approval.status:
             status = {"Recalled": "Removed", "None": "none"}.get(e.approval.status, e.approval.status)
             lines.append(f"Assert.areEqual({apex_string(status)}, approvalStatus(recId), 'approval status');")
-    return lines
+    return lines + _records_lines(e)
 
 
 def _step_lines(sc: Scenario, step: Step, obj: str) -> list[str]:
@@ -105,6 +146,14 @@ def _step_lines(sc: Scenario, step: Step, obj: str) -> list[str]:
         lines = _assign("rec", step.fields)
         lines += [f"dml.assignmentRuleHeader.useDefaultRule = {'true' if step.assignment_rules else 'false'};",
                   "ok = save(rec, dml, true);", "recId = rec.Id;"]
+    elif a == "edit" and step.on:
+        other = next(g for g in sc.given if g.key == step.on[len("@given:"):])
+        lines = [f"SObject other = Schema.getGlobalDescribe().get({apex_string(other.object)})"
+                 f".newSObject({_literal(step.on)});"]
+        lines += _assign("other", step.fields)
+        lines += [f"dml.assignmentRuleHeader.useDefaultRule = {'true' if step.assignment_rules else 'false'};",
+                  "ok = save(other, dml, false);"]
+        lines = ["{"] + ["    " + line for line in lines] + ["}"]
     elif a == "edit":
         lines = [f"rec = Schema.getGlobalDescribe().get({apex_string(obj)}).newSObject(recId);"]
         lines += _assign("rec", step.fields)
@@ -122,7 +171,19 @@ def method(sc: Scenario, index: int, where: str) -> list[str]:
     body = [f"// {comment(sc.name)}" + (f" ({comment(where)})" if where else ""), "@IsTest",
             f"static void scenario{index:03d}() {{", "    Database.DMLOptions dml = new Database.DMLOptions();",
             "    dml.optAllOrNone = false;", "    Boolean ok = true;", "    Id recId;",
-            f"    SObject rec = Schema.getGlobalDescribe().get({apex_string(obj)}).newSObject();"]
+            "    Map<String, Id> given = new Map<String, Id>();"]
+    for n, g in enumerate(sc.given, 1):
+        # Existing data: inserted first; a partner account is enabled as a partner after insert
+        # (as partnerAccount() does).
+        var = f"given{n}"
+        partner = g.fields.get("IsPartner") is True
+        body += [f"    SObject {var} = Schema.getGlobalDescribe().get({apex_string(g.object)}).newSObject();"]
+        body += ["    " + line for line in _assign(var, {k: v for k, v in g.fields.items() if k != "IsPartner"})]
+        body += [f"    insert {var};"]
+        if partner:
+            body += [f"    {var}.put('IsPartner', true);", f"    update {var};"]
+        body += [f"    given.put({apex_string(g.key)}, {var}.Id);"]
+    body += [f"    SObject rec = Schema.getGlobalDescribe().get({apex_string(obj)}).newSObject();"]
     body += ["    " + line for line in _assign("rec", sc.record.fields)]
     if sc.record.parent and sc.record.via:
         body += ["    SObject parent = Schema.getGlobalDescribe().get(" + apex_string(_parent_object(sc)) +

@@ -458,7 +458,8 @@ class Runner(Expectations):
                         continue  # it met the criteria already: the change did not make it meet them
             if flow.start_target:
                 world.coverage.add(("flow", flow.name, "ran"))
-                FlowRun(world, flow, rec, on_save=lambda before: self._trigger(world, rec, before, depth + 1)) \
+                FlowRun(world, flow, rec, on_save=lambda before: self._trigger(world, rec, before, depth + 1),
+                        dml=lambda obj, values, rid: self._flow_dml(world, obj, values, rid, depth + 1)) \
                     .run(target=flow.start_target)
             for path in flow.paths:
                 base = world.now
@@ -468,6 +469,31 @@ class Runner(Expectations):
                         continue
                     base = stamp if isinstance(stamp, dt.datetime) else dt.datetime.combine(stamp, dt.time(0))
                 world.schedule.append((base + path.offset, len(world.schedule), flow, path, rec.id))
+
+    def _flow_dml(self, world: World, obj: str, values: dict, rec_id: str | None, depth: int) -> None:
+        """A record a flow creates (rec_id None) or updates, saved as the platform saves it:
+        before-save flows, validation rules, unique fields, then the after-save flows. Flows
+        run in system context: no record or field access checks."""
+        system = world.user(Persona(role="admin"))
+        if rec_id is None:
+            rec = Record("new", obj, {**self._defaults(obj), **values}, ("user", "system"), "system")
+            self._before_save(world, rec, system, prior=None)
+            self._validate(world, rec, system, prior=None)
+            rec = world.new_record(obj, rec.fields, rec.owner, "system")
+            self._trigger(world, rec, None, depth)
+            return
+        rec = world.records[rec_id]
+        prior = dict(rec.fields)
+        candidate = Record(rec.id, obj, {**rec.fields, **values}, rec.owner, rec.created_by)
+        world.records[rec.id] = candidate
+        try:
+            self._before_save(world, candidate, system, prior={**prior, "__owner": rec.owner})
+            self._validate(world, candidate, system, prior=prior)
+        finally:
+            world.records[rec.id] = rec
+        old_owner = rec.owner
+        rec.fields, rec.owner = candidate.fields, candidate.owner
+        self._trigger(world, rec, {**prior, "__owner": old_owner}, depth)
 
     def _before_save(self, world: World, rec: Record, user: User, prior: dict | None) -> None:
         """Before-save flows set field values before validation rules run (Apex Developer

@@ -14,9 +14,14 @@ _REF = re.compile(r"\{!\s*([^}]+?)\s*\}")
 
 class FlowRun:
     def __init__(self, world: World, flow: FlowDef, rec: Record, on_save: Any = None, *,
-                 is_new: bool = False, user: Any = None) -> None:
+                 is_new: bool = False, user: Any = None, dml: Any = None) -> None:
         self.world, self.flow, self.rec = world, flow, rec
         self.vars: dict[str, Any] = {}
+        #: position of each running loop in its collection
+        self.loops: dict[str, int] = {}
+        #: dml(object, values, record id or None): saves a record the flow creates or updates
+        #: through the engine's save (before-save flows, validation, unique fields, triggers)
+        self.dml = dml
         self.is_new, self.user = is_new, user
         #: called with the record's values before each $Record update: each update is a save
         #: that runs the record-triggered flows again (Apex Developer Guide, "Triggers and
@@ -30,6 +35,8 @@ class FlowRun:
             return self.world.now
         if ref == "$GlobalConstant.EmptyString":
             return ""
+        if ref == "$Flow.FaultMessage":
+            return self.vars.get(ref, "")
         if ref == "$User.UserType":
             return self.user.user_type if self.user is not None else "Standard"
         if ref.startswith("$Record."):
@@ -39,7 +46,15 @@ class FlowRun:
         if "." in ref:
             head, tail = ref.split(".", 1)
             stored = self.vars.get(head)
-            return stored.get(tail) if isinstance(stored, dict) else None
+            if not isinstance(stored, dict):
+                return None
+            if tail in stored:
+                return stored[tail]
+            if stored.get("Id") in self.world.records:
+                # a record variable's field, or a related record's (Partner_Account__r.X):
+                # read from the record as the flow would query it
+                return self.world.get(self.world.records[stored["Id"]], tail)
+            return None
         return self.vars.get(ref)
 
     def formula(self, src: str) -> Any:
@@ -87,7 +102,7 @@ class FlowRun:
     # elements ------------------------------------------------------------
     def run(self, path: ScheduledPath | None = None, target: str = "") -> None:
         target, guard = (path.target if path is not None else target), 0
-        while target and guard < 200:
+        while target and guard < 5000:
             guard += 1
             el = self.flow.elements.get(target)
             if el is None:
@@ -210,6 +225,56 @@ class FlowRun:
         return {"GreaterThan": a > b, "LessThan": a < b, "GreaterThanOrEqualTo": a >= b,
                 "LessThanOrEqualTo": a <= b}.get(op, False)
 
+    def _loops(self, el) -> str:
+        """A loop: the next item of the collection into the loop variable (named as the loop)
+        and on along nextValueConnector; when done, noMoreValuesConnector."""
+        name = _t(el, "name")
+        items = self.value(_t(el, "collectionReference")) or []
+        if _t(el, "iterationOrder") == "Desc":
+            items = list(reversed(items))
+        index = self.loops.get(name, 0)
+        if index < len(items):
+            self.loops[name] = index + 1
+            self.vars[name] = items[index]
+            return _t(el.find(NS + "nextValueConnector"), "targetReference")
+        self.loops.pop(name, None)
+        self.world.coverage.add(("flow", self.flow.name, f"loop {name}"))
+        return _t(el.find(NS + "noMoreValuesConnector"), "targetReference")
+
+    def _variable(self, name: str) -> Any:
+        return next((v for v in self.flow.elements.values() if v.tag == NS + "variables" and _t(v, "name") == name),
+                    None)
+
+    def _recordCreates(self, el) -> str:
+        """Create Records from a record variable or collection (the DML the engine runs)."""
+        rows = self.value(_t(el, "inputReference"))
+        rows = rows if isinstance(rows, list) else [rows] if isinstance(rows, dict) else []
+        target = self._variable(_t(el, "inputReference"))
+        obj = _t(target, "objectType") or _t(el, "object")
+        try:
+            for row in rows:
+                if self.dml is not None:
+                    self.dml(obj, {k: v for k, v in row.items() if not k.startswith("__") and k != "Id"}, None)
+        except Exception as exc:  # a refused save (engine.Blocked): the fault path, if any
+            return self._fault(el, exc)
+        self.world.coverage.add(("flow", self.flow.name, "record create"))
+        return self._next(el)
+
+    def _fault(self, el, exc: Exception) -> str:
+        fault = _t(el.find(NS + "faultConnector"), "targetReference")
+        if not fault or not hasattr(exc, "outcome"):
+            raise exc
+        self.vars["$Flow.FaultMessage"] = str(exc)
+        return fault
+
+    def _customErrors(self, el) -> str:
+        """Custom Error: the save fails with the message (fault handlers of after-save flows)."""
+        from .engine import Blocked
+
+        message = _t(el.find(NS + "customErrorMessages"), "errorMessage")
+        message = message.replace("{!$Flow.FaultMessage}", str(self.vars.get("$Flow.FaultMessage", "")))
+        raise Blocked(_t(el, "name"), message, f"flow {self.flow.name}")
+
     def _assignments(self, el) -> str:
         """Assignments: to $Record fields in a before-save flow (the values the save stores),
         or to the flow's variables."""
@@ -227,7 +292,15 @@ class FlowRun:
             elif op == "Add":
                 self.vars.setdefault(target, [])
                 if isinstance(self.vars[target], list):
-                    self.vars[target].append(value)
+                    # a record added to a collection is a copy: later assignments to the
+                    # record variable do not change it
+                    self.vars[target].append(dict(value) if isinstance(value, dict) else value)
+            elif "." in target and target.split(".", 1)[0] not in ("$Record",):
+                head, tail = target.split(".", 1)
+                record = self.vars.get(head)
+                if not isinstance(record, dict):
+                    record = self.vars[head] = {}
+                record[tail] = None if value == "" else value
             else:
                 self.vars[target] = value
         self.world.coverage.add(("flow", self.flow.name, "assignment"))
@@ -235,6 +308,17 @@ class FlowRun:
 
     def _recordUpdates(self, el) -> str:
         if _t(el, "inputReference") != "$Record":
+            rows = self.value(_t(el, "inputReference"))
+            rows = rows if isinstance(rows, list) else [rows] if isinstance(rows, dict) else []
+            try:
+                for row in rows:
+                    target = self.world.records.get(str(row.get("Id")))
+                    if target is not None and self.dml is not None:
+                        self.dml(target.object, {k: v for k, v in row.items() if not k.startswith("__") and k != "Id"},
+                                 target.id)
+            except Exception as exc:
+                return self._fault(el, exc)
+            self.world.coverage.add(("flow", self.flow.name, "records update"))
             return self._next(el)
         # Every value is resolved on the record as it was, then the update is applied.
         values = [(_t(a, "field"), self.operand(a.find(NS + "value"))) for a in el.findall(NS + "inputAssignments")]
