@@ -3,10 +3,11 @@ each expectation compared with what happened, and for every failure the componen
 decided it.
 
 Order of a save (Apex Developer Guide, "Triggers and Order of Execution", reduced to what the
-generated metadata uses): field-level security and record access, then validation rules,
-then the assignment rule; approval field updates do not re-run validation rules.
-Not modelled (reported as such): record-triggered and scheduled flows other than the pool
-claim, e-mail alerts, duplicate rules.
+generated metadata uses): field-level security and record access, before-save flows, then
+validation rules (the record's, unique fields, and its master's when a roll-up summarises
+it), then the assignment rule, then after-save flows; approval field updates do not re-run
+validation rules. Not modelled (reported as such): Apex, schedule-triggered flows, e-mail
+alerts, duplicate rules.
 """
 
 from __future__ import annotations

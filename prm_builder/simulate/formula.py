@@ -286,6 +286,11 @@ def _num(v: Value, what: str) -> Decimal | None:
     return v
 
 
+def _extreme(pick: Callable[..., Decimal], values: list[Decimal | None]) -> Decimal | None:
+    """MAX / MIN: a blank argument makes the result blank (a blank number propagates)."""
+    return None if any(v is None for v in values) else pick(values)
+
+
 def _text(v: Value, what: str) -> str:
     if isinstance(v, Picklist):
         raise FormulaError(f"{what}: a picklist field can only be used in ISPICKVAL, TEXT, CASE or ISBLANK")
@@ -610,8 +615,8 @@ _FUNCTIONS: dict[str, Callable[[_Eval, tuple], Value]] = {
     "BEGINS": _fn_text_fn(lambda s, p: _text(s, "BEGINS").startswith(_text(p, "BEGINS")), 2, 2, "BEGINS"),
     "ROUND": _fn_text_fn(_round, 2, 2, "ROUND"),
     "ABS": _fn_text_fn(lambda v: None if v is None else abs(_num(v, "ABS")), 1, 1, "ABS"),  # type: ignore[arg-type]
-    "MAX": lambda e, a: max(_num(e.ev(x), "MAX") for x in a),  # type: ignore[type-var]
-    "MIN": lambda e, a: min(_num(e.ev(x), "MIN") for x in a),  # type: ignore[type-var]
+    "MAX": lambda e, a: _extreme(max, [_num(e.ev(x), "MAX") for x in a]),
+    "MIN": lambda e, a: _extreme(min, [_num(e.ev(x), "MIN") for x in a]),
     "VALUE": _fn_text_fn(_value, 1, 1, "VALUE"),
     "DATEVALUE": _fn_text_fn(
         lambda v: v.date() if isinstance(v, dt.datetime) else (dt.date.fromisoformat(v) if v else None),

@@ -23,6 +23,10 @@ class FormulaSite:
     formula: str
     blank_as_zero: bool
     result_type: str    # Checkbox for rule formulas, the field type otherwise
+    #: flow formulas: record resources (Get Records, loops, record variables) -> their object,
+    #: and other resources (variables, formulas) -> evaluator type
+    records: tuple[tuple[str, str], ...] = ()
+    scalars: tuple[tuple[str, str], ...] = ()
 
 
 def field_type(model: OrgModel, obj: str, ref: str) -> str:
@@ -75,10 +79,25 @@ def formula_sites(model: OrgModel, root: Path) -> list[FormulaSite]:
     for flow in sorted(root.rglob("*.flow-meta.xml")):
         el = _parse(flow)
         obj = _t(el.find(NS + "start"), "object")
+        records, scalars = _flow_resources(el)
         for f in el.findall(NS + "formulas"):
             sites.append(FormulaSite(f"{flow.name}#{_t(f, 'name')}", obj, _t(f, "expression"), False,
-                                     _FLOW_TYPES.get(_t(f, "dataType"), "Text")))
+                                     _FLOW_TYPES.get(_t(f, "dataType"), "Text"), records, scalars))
     return sites
+
+
+def _flow_resources(el: etree._Element) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """A flow's record resources (Get Records, record variables, loops over them) with their
+    object, and its typed variables and formulas."""
+    records = {_t(v, "name"): _t(v, "object") for v in el.findall(NS + "recordLookups")}
+    records |= {_t(v, "name"): _t(v, "objectType") for v in el.findall(NS + "variables") if _t(v, "objectType")}
+    for loop in el.findall(NS + "loops"):
+        source = records.get(_t(loop, "collectionReference"))
+        if source:
+            records[_t(loop, "name")] = source
+    scalars = {_t(v, "name"): _FLOW_TYPES.get(_t(v, "dataType"), "Text")
+               for tag in ("variables", "formulas") for v in el.findall(NS + tag) if not _t(v, "objectType")}
+    return tuple(sorted(records.items())), tuple(sorted(scalars.items()))
 
 
 def flow_variable_types(flow: Path) -> dict[str, str]:
@@ -91,7 +110,17 @@ def flow_variable_types(flow: Path) -> dict[str, str]:
 
 
 def reference_types(model: OrgModel, site: FormulaSite) -> dict[str, str]:
-    return {ref: field_type(model, site.object, ref) for ref in fx.references(site.formula)}
+    records, scalars = dict(site.records), dict(site.scalars)
+
+    def kind(ref: str) -> str:
+        head, _, tail = ref.partition(".")
+        if tail and head in records:
+            return field_type(model, records[head], tail)
+        if ref in scalars:
+            return scalars[ref]
+        return field_type(model, site.object, ref)
+
+    return {ref: kind(ref) for ref in fx.references(site.formula)}
 
 
 __all__ = ["FormulaSite", "formula_sites", "reference_types", "field_type", "flow_variable_types", "etree"]

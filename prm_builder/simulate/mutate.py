@@ -120,6 +120,9 @@ LEAD_SR = "sharingRules/Lead.sharingRules-meta.xml"
 P_MDF = "permissionsets/PRM_Partner_User.permissionset-meta.xml"  # the partner persona (model/personas.py)
 P_CONTENT = P_MDF  # one permission set per persona: MDF and content both
 CRIT = "/m:criteriaItems"
+CODES = "flows/PRM_Partner_Code_Match.flow-meta.xml"
+CONFLICT = "flows/PRM_Channel_Conflict.flow-meta.xml"
+WON = "flows/PRM_Commission_On_Won.flow-meta.xml"
 
 
 def _fp(field: str) -> str:
@@ -249,6 +252,22 @@ EXAMPLE_MUTATIONS: list[Mutation] = [
              "Registration_Partner_Tier__c.field-meta.xml", set_text("/m:CustomField/m:formula", '"Gold"')),
     Mutation("pool minimum tier defaults to Bronze", "objects/Lead/fields/Pool_Minimum_Tier__c.field-meta.xml",
              add_child("/m:CustomField", "<defaultValue>\"Bronze\"</defaultValue>")),
+    # attribution (issue 18): partner codes, channel conflict, the 100% guard, the key, commissions
+    Mutation("partner code compared untrimmed", CODES, replace_in("//m:formulas/m:expression", "TRIM(", "(")),
+    Mutation("unknown partner codes are not flagged", CODES,
+             set_text("//m:assignments[m:name='Flag_Unknown']/m:assignmentItems[2]/m:value/m:booleanValue", "false")),
+    Mutation("conflict check counts closed deals", CONFLICT,
+             remove("//m:recordLookups[m:name='Find_Open_Deal']/m:filters[m:field='IsClosed']")),
+    Mutation("attribution allowed up to 200%", "objects/Opportunity/validationRules/"
+             "Attribution_At_Most_100.validationRule-meta.xml",
+             set_text("//m:errorConditionFormula", "Attributed_Percent__c > 2")),
+    Mutation("attribution key not unique", "objects/Partner_Attribution__c/fields/Unique_Key__c.field-meta.xml",
+             set_text("//m:unique", "false")),
+    Mutation("commission's upper band at the lower rate", WON,
+             replace_in("//m:formulas/m:expression", "- 250000) * 0.12", "- 250000) * 0.1")),
+    Mutation("commission schedules out of order", WON,
+             move_before("//m:decisions[m:name='Which_Schedule']/m:rules[m:name='Schedule_2']",
+                         "//m:decisions[m:name='Which_Schedule']/m:rules[m:name='Schedule_1']")),
 ]
 
 

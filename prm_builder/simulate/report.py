@@ -117,10 +117,11 @@ class TestReport:
 
 
 NOT_MODELLED = [
-    "Apex and flow actions: record-triggered flows run (decisions, lookups of queues, groups and custom "
-    "metadata, formulas and $Record updates, immediately and on scheduled paths), but their Apex and other "
-    "actions are skipped: conversion, tier-group sync, the tier review, attribution, the health score job, "
-    "notifications; schedule-triggered flows (the expiry schedule)",
+    "Apex and flow actions: record-triggered flows run (decisions, Get Records on the scenario's records, "
+    "queues, groups and custom metadata, loops, formulas, record creates and updates, immediately and on "
+    "scheduled paths), but Apex and other actions are skipped: conversion, tier-group sync, the tier review, "
+    "the attribution split's recalculation and referral credit at conversion, conflict e-mails, the health "
+    "score job, notifications; schedule-triggered flows (the expiry schedule)",
     "duplicate rules", "e-mail alerts", "profiles and the org-wide defaults of standard objects (assumed: "
     "profiles grant standard objects and fields, standard objects are Private)",
 ]

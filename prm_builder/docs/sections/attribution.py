@@ -13,8 +13,8 @@ RULES = {"first_touch": "First touch: the earliest influencing partner gets the 
          "even_split": "Even split: influencing partners share the influenced share equally.",
          "time_decay": "Time decay: later touches weigh more; a touch {half} days older weighs half as much."}
 ACTIONS = {"block": "the registration cannot be submitted; the partner is told to contact the channel manager",
-           "flag": "the registration is flagged (Channel Conflict, with the customer and its open opportunities) "
-                   "for the reviewing channel manager",
+           "flag": "the registration is flagged (Channel Conflict, with the customer account and its open "
+                   "opportunity as the reason) for the reviewing channel manager",
            "notify": "flagged as above, and the customer account's owner is emailed"}
 
 
@@ -75,6 +75,22 @@ def build(ctx: DocContext) -> Section | None:
                          "when an attributed Opportunity is closed-won (one per partner and deal), follows amount "
                          "changes while Accrued, and is adjusted with Commission Adjustments (amount and reason). "
                          "The partner account's Commission Liability sums what is Accrued or Approved."))
+    section.add(Heading("Automation", slug(ID, "automation")))
+    section.add(Para("Declarative first: what decides an outcome is a flow, a validation rule or a roll-up an "
+                     "admin can read in Setup, and `prm test` runs it from the generated metadata "
+                     "(specs/scenarios/attribution.yml). Apex keeps only what flows do poorly."))
+    rows = [("Partner code -> Referring Partner, unknown codes", "flow PRM_Partner_Code_Match (lead, before save)"),
+            ("One attribution per partner and deal", "flow PRM_Attribution_Key sets a unique key"),
+            ("At most 100% per deal", "roll-up Attributed Percent and validation rule Attribution_At_Most_100 "
+                                      "on the Opportunity"),
+            ("Split by the default rule; referral credit at conversion", "Apex PartnerAttribution (triggers)")]
+    if a.conflict is not None:
+        rows.insert(2, ("Channel conflict", "flow PRM_Channel_Conflict (lead, before save)"
+                        + ("; validation rule Channel_Conflict_Blocked" if a.conflict.action == "block" else "")
+                        + ("; e-mail to the account owner from Apex" if a.conflict.action == "notify" else "")))
+    if a.commissions is not None:
+        rows.append(("Commissions", "flow PRM_Commission_On_Won (opportunity, after save; after the Apex split)"))
+    section.add(Table(("what", "how"), tuple(rows)))
     if a.track_history:
         section.add(Para("Field history is kept on attribution (partner, role, percentage) and commissions "
                          "(amounts, status)."))
