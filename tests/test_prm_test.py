@@ -79,6 +79,17 @@ def test_a_wrong_expectation_fails_with_expected_actual_and_component(tmp_path):
     ("scenarios:\n  - name: x\n    persona: admin\n    record: {object: Lead}\n    expect:\n"
      "      approval: {process: Nope}\n", "PRM-V404", "bad.yml:6:"),
     ("tiers: []\n", "PRM-V400", "bad.yml:1:"),
+    # given records (issue 18): a key used before (or without) its record; `on` only for edits;
+    # expected records of an unknown object or field
+    ("scenarios:\n  - name: x\n    persona: admin\n    given:\n      - {key: a, object: Account, fields: "
+     "{ParentId: \"@given:b\"}}\n    record: {object: Lead}\n", "PRM-V707", "bad.yml:5:"),
+    ("scenarios:\n  - name: x\n    persona: admin\n    given:\n      - {key: a, object: Account}\n"
+     "    record: {object: Lead}\n    steps:\n      - action: create\n      - {action: submit, on: \"@given:a\"}\n",
+     "PRM-V708", "bad.yml:9:"),
+    ("scenarios:\n  - name: x\n    persona: admin\n    record: {object: Lead}\n    expect:\n"
+     "      records: [{object: Commission__c, fields: {Nope__c: 1}}]\n", "PRM-V402", "bad.yml:6:"),
+    ("scenarios:\n  - name: x\n    persona: admin\n    given:\n      - {key: a, object: Acount}\n"
+     "    record: {object: Lead}\n", "PRM-V401", "bad.yml:5:"),
     ("scenarios:\n  - name: x\n    persona: admin\n    recrod: {object: Lead}\n", "PRM-V003", "bad.yml:4:"),
     ("scenarios:\n  - name: x\n    persona: {role: partner_user}\n    record: {object: Lead}\n", "PRM-V006", "bad.yml:3:"),
 ])

@@ -138,7 +138,8 @@ class BlockedExpect(SpecNode):
 
     rule: str | None = None
     """The component that blocks: a validation rule's name, `field_security`, `record_lock`,
-    `approval_submitters`, `no_approval_process`, `not_an_approver`, `no_access`."""
+    `approval_submitters`, `no_approval_process`, `not_an_approver`, `no_access`,
+    `duplicate_value` (a unique field), or a flow's Custom Error element."""
     message: str | None = None
     """Text the error message must contain."""
 

@@ -41,6 +41,8 @@ SCENARIO_CODES: list[CodeDoc] = [
     CodeDoc("PRM-V707", "scenario-given-unknown", "test", "A scenario names `@given:<key>` (a value, or a step's "
             "`on`) but no earlier `given` record has that key: given records are created in order, so name only "
             "keys listed above the use."),
+    CodeDoc("PRM-V708", "scenario-on-edit-only", "test", "A step's `on` (act on a given record) is for `edit` "
+            "steps: submitting, approving or converting a record other than the scenario's is not modelled."),
     CodeDoc("PRM-V407", "scenario-tier-unknown", "test", "A partner persona's tier has no tier group in the "
             "metadata, so the persona would belong to no group: fix the tier name."),
 ]
@@ -122,6 +124,9 @@ def _check_one(sc: Scenario, model: OrgModel) -> Iterator[Diagnostic]:
     given_objects = {g.key: g.object for g in sc.given}
     for i, step in enumerate(sc.steps):
         step_obj = given_objects.get((step.on or "")[len("@given:"):], obj)
+        if step.on and step.action != "edit":
+            yield Diagnostic("PRM-V708", f"scenario '{sc.name}': `on` is only for edit steps, not {step.action}",
+                             step.ref("on"), "act on the scenario's record, or make the step an edit")
         for name in step.fields:
             if not _field_exists(model, step_obj, name):
                 yield _unknown_field(sc, obj, name, step.ref("fields", name))
@@ -184,10 +189,27 @@ def _unknown_field(sc: Scenario, obj: str, name: str, ref: Any) -> Diagnostic:
                       "check the API name (custom fields end in __c)")
 
 
+def _custom_errors(model: OrgModel) -> set[str]:
+    """Names of the flows' Custom Error elements (a step they fail is blocked by that name)."""
+    from .orgmodel import NS, _parse, _t
+
+    return {_t(e, "name") for flow in Path(model.root).rglob("*.flow-meta.xml")
+            for e in _parse(flow).findall(NS + "customErrors")}
+
+
 def _check_expect(sc: Scenario, exp: Expect, model: OrgModel, obj: str) -> Iterator[Diagnostic]:
     for name in exp.fields:
         if not _field_exists(model, obj, name):
             yield _unknown_field(sc, obj, name, exp.ref("fields", name))
+    for want in exp.records:
+        if want.object not in model.objects and model.field(want.object, "Id") is None:
+            yield Diagnostic("PRM-V401", f"scenario '{sc.name}': expected records of '{want.object}', which is not in "
+                             "the metadata", want.ref("object"), "use an object the build generates")
+            continue
+        for key in ("where", "fields"):
+            for name in getattr(want, key):
+                if not _field_exists(model, want.object, name):
+                    yield _unknown_field(sc, want.object, name, want.ref(key, name))
     if exp.owner and exp.owner not in ("creator", "persona") and exp.owner not in model.queues:
         yield Diagnostic("PRM-V403", f"scenario '{sc.name}': expected owner queue '{exp.owner}' is not in the "
                          "metadata", exp.ref("owner"), "name a queue the build generates, `creator` or `persona`")
@@ -208,7 +230,7 @@ def _check_expect(sc: Scenario, exp: Expect, model: OrgModel, obj: str) -> Itera
                 yield Diagnostic("PRM-V404", f"scenario '{sc.name}': approval step '{s}' is not in the metadata",
                                  exp.approval.ref("steps", i), "known: " + ", ".join(sorted(steps)))
     if exp.blocked and exp.blocked.rule:
-        rules = {v.name for o in model.objects.values() for v in o.validation_rules}
+        rules = {v.name for o in model.objects.values() for v in o.validation_rules} | _custom_errors(model)
         if exp.blocked.rule not in rules | BLOCK_KINDS:
             yield Diagnostic("PRM-V406", f"scenario '{sc.name}': blocked.rule '{exp.blocked.rule}' is neither a "
                              "validation rule nor a block kind", exp.blocked.ref("rule"),
