@@ -44,6 +44,10 @@ def _values(fields: dict[str, Any]) -> str:
     for k, v in fields.items():
         if isinstance(v, str) and v.startswith("@account"):
             v = "your partner account" if v == "@account" else f"a {v.split(':', 1)[1]} partner account"
+        elif isinstance(v, str) and v.startswith("@given:"):
+            v = f"the '{v[len('@given:'):]}' record"
+        elif v == "@record":
+            v = "the record"
         out.append(f"{k} = {v}")
     return ", ".join(out)
 
@@ -59,6 +63,10 @@ def step_text(sc: Scenario, step: Step) -> str:
             text += f" under a {sc.record.via} record with {_values(sc.record.parent)}"
         if step.assignment_rules:
             text += "; tick 'Assign using active assignment rule'"
+    elif a == "edit" and step.on:
+        key = step.on[len("@given:"):]
+        obj_on = next((g.object for g in sc.given if g.key == key), "record")
+        text = f"edit the '{key}' {obj_on}: set {_values(step.fields)}"
     elif a == "edit":
         text = f"edit the record: set {_values(step.fields)}" + \
             ("; tick 'Assign using active assignment rule'" if step.assignment_rules else "")
@@ -104,6 +112,10 @@ def expect_text(e: Expect) -> str:
         parts.append(f"{persona_text(v.persona)} has {v.access} access")
     for f in e.field_access:
         parts.append(f"{persona_text(f.persona)} has {f.access} access to {f.field}")
+    for r in e.records:
+        count = "" if r.count is None else f"{r.count} "
+        where = f" with {_values(r.where)}" if r.where else ""
+        parts.append(f"{count}{r.object} record(s){where}" + (f" having {_values(r.fields)}" if r.fields else ""))
     return "; ".join(parts) + "."
 
 
@@ -112,6 +124,11 @@ def uat_rows(scenarios: list[Scenario]) -> list[UatRow]:
     for i, sc in enumerate(scenarios, 1):
         steps = list(sc.steps) or [Step(action="create")]
         text = "\n".join(f"{n}. {step_text(sc, s)}" for n, s in enumerate(steps, 1))
+        if sc.given:
+            # the data the story starts from, prepared before step 1
+            prepare = [f"Prepare: {'an' if g.object[0] in 'AEIOU' else 'a'} {g.object} ('{g.key}')"
+                       + (f" with {_values(g.fields)}" if g.fields else "") for g in sc.given]
+            text = "\n".join(prepare) + "\n" + text
         rows.append(UatRow(f"UAT-{i:03d}", sc.name, persona_text(sc.persona), text,
                            expect_text(sc.expect) if sc.expect else "Each step's check holds."))
     return rows
