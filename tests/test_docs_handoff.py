@@ -368,3 +368,60 @@ def test_data_dictionary_lists_the_existing_fields_the_program_reads(example) ->
     assert "assignment rule Lead" in rows[f"Lead.{field}"][2]
     generated = {c.full_name for c in ctx.of_type("CustomField")}
     assert not generated & set(rows)
+
+
+# ---- sign-off signed against a live org (`prm docs --org`) -------------------------------------
+
+def _run_docs_cli(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    import sys
+
+    from prm_builder import cli
+
+    monkeypatch.setattr(sys, "argv", ["prm", "docs", *args])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out + err
+
+
+@pytest.mark.parametrize("persona_sets_held", [True, False])
+def test_docs_against_an_org_sign_the_live_checklist(monkeypatch, capsys, tmp_path: Path,
+                                                      persona_sets_held: bool) -> None:
+    """`prm docs --org-from-env`: the checklist runs its live items through the real
+    simple-salesforce code against `responses` mocks of the REST endpoints, and the sign-off
+    page signs that result, naming the org; a live item that fails is listed on it."""
+    import responses
+
+    from tests import fake_org
+
+    fake = fake_org.FakeOrg.from_data(fake_org.healthy_for(SPECS))
+    if not persona_sets_held:
+        fake.query["PermissionSetAssignment"] = []  # nobody holds a persona set: L10 fails
+    monkeypatch.setenv("SF_INSTANCE_URL", fake_org.INSTANCE)
+    monkeypatch.setenv("SF_ACCESS_TOKEN", fake_org.TOKEN)
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "handoff"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake.install(rsps)
+        code, printed = _run_docs_cli(monkeypatch, capsys, "--org-from-env", "--out", str(out),
+                                      "--as-of", TODAY.isoformat())
+    assert code == 0, printed
+    assert fake.asked, "the live items queried the org"
+    sign_off = html.fromstring((out / "sign-off.html").read_bytes())
+    text = " ".join(sign_off.text_content().split())
+    assert f"including live items against the org SF_INSTANCE_URL" in text
+    checklist = html.fromstring((out / "checklist.html").read_bytes()).text_content()
+    assert "L10" in checklist and "L01" in checklist
+    open_ids = [row[0] for row in _table(sign_off, "sign-off-checklist")] if sign_off.cssselect("caption") else []
+    assert ("L10" in open_ids) is (not persona_sets_held)
+    for name in ("sign-off.html", "checklist.html", "print.html"):
+        assert fake_org.TOKEN not in (out / name).read_text()
+    assert fake_org.TOKEN not in printed
+
+
+def test_docs_rejects_two_org_sources(monkeypatch, capsys, tmp_path: Path) -> None:
+    monkeypatch.chdir(ROOT)
+    code, printed = _run_docs_cli(monkeypatch, capsys, "--org", "uat", "--org-from-env", "--out",
+                                  str(tmp_path / "handoff"))
+    assert code == 1 and "use either --org NAME or --org-from-env" in printed
+    assert not (tmp_path / "handoff").exists()
