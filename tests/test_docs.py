@@ -115,11 +115,13 @@ def test_configuration_guide_lists_every_component_with_purpose_and_spec_line(pa
     for heading in _page(package, "configuration.html").cssselect("h2"):
         table = heading.getnext().cssselect("table")[0]  # each type's table follows its heading
         for tr in table.cssselect("tbody tr"):
-            rows[(heading.text_content(), tr[0].text_content())] = [td.text_content() for td in tr[1:]]
+            # the row is named by the component's label; its API name stands beside it
+            rows[(heading.text_content(), tr[1].text_content())] = [td.text_content() for td in tr]
     assert len(rows) == len(components)
     for c in components:
         assert (c.type, c.full_name) in rows, c.key
-        purpose, spec, step, _ = rows[(c.type, c.full_name)]
+        label, _, purpose, spec, step, _ = rows[(c.type, c.full_name)]
+        assert label and "__c" not in label and (c.type != "CustomField" or label.endswith(f": {c.body['label']}"))
         assert purpose == c.purpose and step == c.deploy_step
         assert spec.startswith("specs/") and spec.count(":") == 2
     assert not any(os.sep + "work" in v for r in rows.values() for v in r)  # no absolute paths
@@ -255,7 +257,7 @@ def test_approval_processes_are_documented_step_by_step(tmp_path: Path) -> None:
     table = [t for t in page.cssselect("table") if t.findtext("caption") == "Steps of Deal Registration Approval"][0]
     steps = [[td.text_content() for td in tr] for tr in table.cssselect("tbody tr")]
     assert steps[0][:4] == ["1", "Channel manager review", "all records", "queue Channel_Managers"]
-    assert steps[1][2] == "Lead.Deal_Amount__c > 100000" and steps[1][4] == "approve the record"
+    assert steps[1][2] == "Deal Amount > 100000" and steps[1][4] == "approve the record"
     assert steps[1][6].startswith("back to the previous step")
     matrix = html.fromstring(files["tiers.html"])
     route = [[c.text_content() for c in tr] for tr in matrix.cssselect("tbody tr") if "Approval route" in tr[0].text_content()]

@@ -284,9 +284,11 @@ def test_data_dictionary_has_required_length_default_and_used_by(example) -> Non
     page = _page(files, "fields")
     table = next(t for t in page.cssselect("table") if "Deal_Amount__c" in t.text_content())
     columns = [th.text_content() for th in table.cssselect("thead th")]
-    lead = {r[0]: r for r in _table(page, "fields-lead")}
+    # rows are named by label, the API name in the second column: key them by API name
+    lead = {r[1]: r for r in _table(page, "fields-lead")}
     assert "Deal_Amount__c" in lead and _table(page, "fields-opportunity")  # Lead and Opportunity included
     amount = lead["Deal_Amount__c"]
+    assert amount[0] == next(c.body["label"] for c in ctx.of_type("CustomField") if c.full_name == "Lead.Deal_Amount__c")
     used = amount[8].split("; ")
     processes = sorted(c.full_name for c in ctx.of_type("ApprovalProcess") if c.full_name.startswith("Lead.")
                        and "Deal_Amount__c" in str(c.body))
@@ -295,15 +297,21 @@ def test_data_dictionary_has_required_length_default_and_used_by(example) -> Non
     assert not any(u.endswith("Test") for u in used)  # test classes are not uses
     body = next(c.body for c in ctx.of_type("CustomField") if c.full_name == "Lead.Email_Domain__c")
     assert lead["Email_Domain__c"][4] == f"{body['length']} characters"
-    mdf = {r[0]: r for r in _table(page, "fields-mdf-request-c")}
+    mdf = {r[1]: r for r in _table(page, "fields-mdf-request-c")}
     for c in ctx.of_type("CustomField"):
         if c.full_name.startswith("MDF_Request__c."):
             assert (mdf[c.full_name.split(".")[1]][3] == "yes") == bool(c.body.get("required")), c.full_name
     status = next(c for c in ctx.of_type("CustomField") if c.full_name == "Account.Partner_Status__c")
     default = next(v["label"] for v in status.body["valueSet"]["valueSetDefinition"]["value"] if v.get("default"))
-    assert {r[0]: r for r in _table(page, "fields-account")}["Partner_Status__c"][5] == default
-    assert columns == ["API name", "label", "type", "required", "length", "default", "description", "help text",
+    assert {r[1]: r for r in _table(page, "fields-account")}["Partner_Status__c"][5] == default
+    assert columns == ["field", "API name", "type", "required", "length", "default", "description", "help text",
                        "used by", "spec"]
+    # Opportunity fields get the same depth: help text and "used by" where the metadata has them
+    opportunity = {r[1]: r for r in _table(page, "fields-opportunity")}
+    for c in ctx.of_type("CustomField"):
+        if c.full_name.startswith("Opportunity."):
+            row = opportunity[c.full_name.split(".", 1)[1]]
+            assert row[7] == str(c.body.get("inlineHelpText") or "—") and row[8], c.full_name
 
 
 def test_lead_distribution_documents_the_sla_and_deal_registration_its_list_views(example) -> None:
@@ -314,8 +322,10 @@ def test_lead_distribution_documents_the_sla_and_deal_registration_its_list_view
     assert f"{sla.accept_within_hours} hours after it arrived moves to the next lower tier's queue" in text
     assert f"the public group {sla.notify_group} is notified" in text
     routes = [t for t in page.cssselect("table") if "after the SLA, moves to" in t.text_content()][0]
-    rows = {tr[0].text_content(): tr[2].text_content() for tr in routes.cssselect("tbody tr")}
-    assert rows["PRM_Leads_Gold_DACH"] == "PRM_Leads_Silver_DACH" and rows["PRM_Leads_Silver_DACH"] == "PRM_Lead_Pool"
+    rows = {tr[1].text_content(): tr[2].text_content() for tr in routes.cssselect("tbody tr")}
+    queues = {q.full_name: q.body["name"] for q in ctx.of_type("Queue")}
+    assert rows["PRM_Leads_Gold_DACH"] == queues["PRM_Leads_Silver_DACH"]
+    assert rows["PRM_Leads_Silver_DACH"] == queues["PRM_Lead_Pool"]
     views = {r[0]: r for r in _table(_page(files, "deal-registration"), "deal-registration-list-views")}
     days = ctx.spec.deal_registration.list_views.expiring_within_days
     expiring = views["Deal Registrations: Expiring Soon"]
@@ -359,8 +369,9 @@ def test_sign_off_of_a_live_check_names_the_org(tmp_path: Path) -> None:
 
 def test_data_dictionary_lists_the_existing_fields_the_program_reads(example) -> None:
     ctx, files = example
-    rows = {r[0]: r for r in _table(_page(files, "fields"), "fields-existing")}
+    rows = {r[1]: r[:1] + r[2:] for r in _table(_page(files, "fields"), "fields-existing")}
     assert rows["Lead.PartnerAccountId"][1] == "org (declared in the specs)"
+    assert rows["Lead.PartnerAccountId"][0] == "Lead: Partner Account"
     assert "Lead.PartnerAccountId" in ctx.spec.org.fields
     assert rows["Opportunity.Amount"][1] == "standard"
     # the assignment rule's territory criteria read the territories' Lead field

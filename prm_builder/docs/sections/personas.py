@@ -25,12 +25,17 @@ def build(ctx: DocContext) -> Section | None:
                      "what records a persona sees beyond its own and what sharing opens: internal default "
                      "for employees, external default for partner users."))
     section.add(Table(("object", "default internal / external", *(p.label.removeprefix("PRM ") for p in m.personas)),
-                      tuple((obj, " / ".join(m.defaults[obj]), *(row[p.key] or "—" for p in m.personas))
+                      tuple((_named(ctx.naming.object(obj), obj), " / ".join(m.defaults[obj]), *(row[p.key] or "—" for p in m.personas))
                             for obj, row in m.objects.items())))
     section.add(Heading("Fields", slug(ID, "fields")))
     section.add(Para("Formulas and roll-ups are read-only for everyone; required and master-detail fields "
                      "come with the object's access."))
     section.add(Table(("field", *(p.label.removeprefix("PRM ") for p in m.personas)),
-                      tuple((f, *(_CELL.get(row[p.key], row[p.key]) for p in m.personas))
+                      tuple((_named(ctx.naming.field(f, with_object=True), f.split('.', 1)[1]), *(_CELL.get(row[p.key], row[p.key]) for p in m.personas))
                             for f, row in m.fields.items())))
     return section
+
+
+def _named(label: str, api_name: str) -> str:
+    """A row's name: the label, with the API name after it in code when it differs."""
+    return label if label == api_name else f"{label} `{api_name}`"
