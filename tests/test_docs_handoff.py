@@ -436,3 +436,85 @@ def test_docs_rejects_two_org_sources(monkeypatch, capsys, tmp_path: Path) -> No
                                   str(tmp_path / "handoff"))
     assert code == 1 and "use either --org NAME or --org-from-env" in printed
     assert not (tmp_path / "handoff").exists()
+
+
+# ---- automation reference: flows step by step, email bodies, list-view filters -----------------
+
+def _steps_after(page: html.HtmlElement, heading_id: str, caption: str) -> list[list[str]]:
+    heading = page.get_element_by_id(heading_id)
+    node = heading.getnext()
+    while node is not None and node.tag != "h2":
+        for table in node.cssselect("table"):
+            if table.cssselect("caption") and table.cssselect("caption")[0].text_content() == caption:
+                return [[c.text_content().strip() for c in tr] for tr in table.cssselect("tbody tr")]
+        node = node.getnext()
+    raise AssertionError(f"no table '{caption}' after {heading_id}")
+
+
+def test_every_flow_is_described_with_trigger_conditions_and_every_element(example) -> None:
+    """Each generated flow gets its own part: what starts it, its entry conditions (field
+    labels and values from the start element's filters) and one row per element of its XML,
+    in connector order from the start."""
+    from prm_builder.docs.flow_text import ELEMENTS
+
+    ctx, files = example
+    page = _page(files, "automation")
+    flows = ctx.of_type("Flow")
+    assert flows
+    for flow in flows:
+        label = flow.body["label"]
+        anchor = "automation-flow-" + flow.full_name.lower().replace("_", "-")
+        facts = dict(r[:2] for r in _table(page, anchor))
+        start = flow.body["start"]
+        if start.get("triggerType") == "Scheduled":
+            assert facts["Starts"].startswith(f"On a schedule: {start['schedule']['frequency'].lower()}")
+        else:
+            assert facts["Starts"].startswith("Before" if start["triggerType"] == "RecordBeforeSave" else "After")
+        for f in start.get("filters") or []:
+            name = ctx.naming.field(f"{start['object']}.{f['field']}")
+            assert name in facts["Entry conditions"], (flow.full_name, name)
+        steps = _steps_after(page, anchor, f"Steps of {label}")
+        elements = [e for kind in ELEMENTS for e in (flow.body.get(kind) or [])]
+        assert sorted(r[1] for r in steps) == sorted(e.get("label") or e["name"] for e in elements)
+        first = start.get("connector", {}).get("targetReference") or start["scheduledPaths"][0]["connector"]["targetReference"]
+        assert steps[0][1] == next(e.get("label") or e["name"] for e in elements if e["name"] == first)
+
+
+def test_flow_text_follows_decisions_faults_and_updates(example) -> None:
+    ctx, files = example
+    page = _page(files, "automation")
+    steps = {r[1]: r[2] for r in _steps_after(page, "automation-flow-deal-registration-expiry",
+                                                "Steps of Deal Registration: Expiry")}
+    status = next(c.body["label"] for c in ctx.of_type("CustomField") if c.full_name == "Lead.Registration_Status__c")
+    assert steps["Mark expired"] == (f"Update the record: set {status} = 'Expired'; then 'Notify partner'; "
+                                     "on an error: 'Record expiry fault'")
+    assert steps["Past expiry date?"].startswith("Decide; if Expired (PastExpiry = true): 'Mark expired'")  # code span
+    assert steps["Notify partner"].startswith("Send the email alert Lead.Deal_Reg_Expired")
+    assert "PastExpiry = NOT(ISBLANK(" in page.text_content()  # the formulas the decisions read
+
+
+def test_every_email_template_has_subject_body_and_sender(example) -> None:
+    ctx, files = example
+    page = _page(files, "automation")
+    templates = ctx.of_type("EmailTemplate")
+    assert templates
+    for t in templates:
+        anchor = "automation-email-" + t.full_name.lower().replace("_", "-").replace("/", "-")
+        facts = dict(r[:2] for r in _table(page, anchor))
+        assert facts["Subject"] == t.body["subject"]
+        body = page.get_element_by_id(anchor).getnext().getnext()
+        assert body.text_content().strip() == t.content.decode().strip()
+    approved = dict(r[:2] for r in _table(page, "automation-email-prm-deal-registration-deal-reg-approved"))
+    assert approved["Sent by"] == "email alert Lead.Deal_Reg_Approved (to: creator)"
+
+
+def test_every_list_view_has_filters_columns_and_audience(example) -> None:
+    ctx, files = example
+    rows = {r[1]: r for r in _table(_page(files, "automation"), "automation-list-views")}
+    views = ctx.of_type("ListView")
+    assert set(rows) == {v.full_name for v in views}
+    pool = rows["Lead.PRM_Lead_Pool"]
+    assert pool[3] == "Pool Minimum Tier is not blank" and "Product Interest" in pool[4]
+    queue_view = next(v for v in views if v.body.get("queue"))
+    queue_label = next(q.body["name"] for q in ctx.of_type("Queue") if q.full_name == queue_view.body["queue"])
+    assert rows[queue_view.full_name][2] == f"leads owned by the queue {queue_label}"
