@@ -64,10 +64,10 @@ def _package_files(ctx: DocContext) -> tuple[list[Section], Files]:
     sections = build_sections(ctx)
     line = origin_line(ctx.origin)
     files = {**html_files(sections, ctx.spec.program.name, line), **markdown_files(sections, line)}
-    if ctx.scenarios:
-        from prm_builder.simulate.uat import uat_csv, uat_rows, uat_xlsx
+    from prm_builder.simulate.uat import uat_csv, uat_rows, uat_xlsx
 
-        rows = uat_rows(ctx.scenarios)
-        files["uat-plan.csv"] = uat_csv(rows)
-        files["uat-plan.xlsx"] = uat_xlsx(rows, ctx.spec.program.name)
+    # always beside the UAT page: the filled plan, or the empty form when there are no scenarios
+    rows = uat_rows(ctx.scenarios)
+    files["uat-plan.csv"] = uat_csv(rows)
+    files["uat-plan.xlsx"] = uat_xlsx(rows, ctx.spec.program.name)
     return sections, dict(sorted(files.items()))
