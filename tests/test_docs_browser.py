@@ -189,6 +189,8 @@ def test_print_page_has_cover_contents_and_links_to_its_own_sections(packages: d
     })"""))
     assert on_screen == "none"  # the cover is for paper
     assert layout["cover"] > 500 and "Handoff documentation" in layout["coverText"]
+    for fact in ("Version", "Spec commit", "Date judged", "Review checklist", "Approvers", TODAY.isoformat()):
+        assert fact in layout["coverText"], fact
     # the contents list every section, in order, and each heading under it
     assert [h for h in layout["toc"] if h.startswith("#section-")] == layout["sections"]
     assert len(layout["toc"]) > len(layout["sections"])

@@ -11,7 +11,7 @@ from prm_builder.docs.context import DocContext, Origin
 from prm_builder.docs.naming import naming_for
 from prm_builder.docs.render import Files, html_files, markdown_files
 from prm_builder.docs.sections import SECTIONS
-from prm_builder.docs.sections import overview
+from prm_builder.docs.sections import overview, signoff
 from prm_builder.errors import PrmInternalError
 
 
@@ -63,7 +63,8 @@ def package_files(ctx: DocContext) -> tuple[list[Section], Files]:
 def _package_files(ctx: DocContext) -> tuple[list[Section], Files]:
     sections = build_sections(ctx)
     line = origin_line(ctx.origin)
-    files = {**html_files(sections, ctx.spec.program.name, line), **markdown_files(sections, line)}
+    files = {**html_files(sections, ctx.spec.program.name, line, signoff.cover_facts(ctx)),
+             **markdown_files(sections, line)}
     from prm_builder.simulate.uat import uat_csv, uat_rows, uat_xlsx
 
     # always beside the UAT page: the filled plan, or the empty form when there are no scenarios
