@@ -518,3 +518,15 @@ def test_every_list_view_has_filters_columns_and_audience(example) -> None:
     queue_view = next(v for v in views if v.body.get("queue"))
     queue_label = next(q.body["name"] for q in ctx.of_type("Queue") if q.full_name == queue_view.body["queue"])
     assert rows[queue_view.full_name][2] == f"leads owned by the queue {queue_label}"
+
+
+def test_persona_page_says_who_sees_converted_opportunities(example, tmp_path: Path) -> None:
+    ctx, files = example
+    text = " ".join(_page(files, "personas").get_element_by_id("personas-converted").getnext().text_content().split())
+    opportunity = next(c.body for c in ctx.of_type("CustomObject") if c.full_name == "Opportunity")
+    assert f"internal default allows ({opportunity['sharingModel']})" in text
+    assert f"external default is {opportunity['externalSharingModel']}" in text
+    assert "partner user sees one only when they own it" in text  # the example has no Opportunity sharing rule
+    # no deal registration, nothing converts: no such part
+    _, minimal = _package(copy_program("minimal", tmp_path))
+    assert not _page(minimal, "personas").cssselect("#personas-converted")
