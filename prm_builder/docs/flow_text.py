@@ -44,6 +44,9 @@ class FlowText:
             return f"the record's previous {self.naming.field(f'{self.object}.{name[15:]}')}"
         if name == "$Record":
             return "the record"
+        if name.startswith(("$User.", "$GlobalConstant.")):
+            return {"$User.Id": "the running user", "$GlobalConstant.EmptyString": "blank",
+                    "$GlobalConstant.True": "true", "$GlobalConstant.False": "false"}.get(name, f"`{name}`")
         if name.startswith("$Flow."):
             return {"$Flow.CurrentDateTime": "now", "$Flow.CurrentDate": "today",
                     "$Flow.FaultMessage": "the error message"}.get(name, name)
