@@ -264,11 +264,12 @@ class _Stages:
 
 def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, as_of: dt.date | None = None,
          checklist: Any = _default_checklist, progress: Progress = None, pdf: Path | None = None,
-         paper: str = "a4") -> DocsResult:
+         paper: str = "a4", org: "OrgConnection | None" = None) -> DocsResult:
     """Generate the handoff documentation package (HTML + Markdown + SVG) into out_dir.
 
     `checklist(specs_dir, as_of_date)` returns the checklist report or None; the
-    default runs the static checklist (`check()`). With `pdf`, print.html is also printed
+    default runs the static checklist (`check()`), with `org` also its live items (the
+    sign-off page then signs the org's result). With `pdf`, print.html is also printed
     to that file (A4 or US Letter: `paper`) by headless Chromium; PrmUserError when no
     Chromium is installed (checked before anything is written).
     """
@@ -302,7 +303,7 @@ def docs(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_DOCS_OUT, *, a
         # the same validation the checklist would repeat (1 s at 3,000 assignment entries)
         from prm_builder.checklist import run_checklist
 
-        report = run_checklist(result, specs_dir=str(specs_dir), today=when, org=None)
+        report = run_checklist(result, specs_dir=str(specs_dir), today=when, org=org)
     else:
         report = checklist(specs_dir, when) if checklist else None
     ctx = DocContext(result.spec, result.components, origin, report, _deploy_hints(), _scenarios(specs_dir))

@@ -337,6 +337,11 @@ def docs(
     pdf_file: Optional[Path] = typer.Option(None, "--pdf-file", metavar="FILE",
                                             help="Where --pdf writes the PDF (implies --pdf)."),
     paper: str = typer.Option("a4", "--paper", metavar="a4|letter", help="Paper size of the PDF."),
+    org: Optional[str] = typer.Option(None, "--org", "-o", "--target-org", metavar="NAME",
+                                      help="Run the checklist's live items against this CumulusCI org too: the "
+                                           "sign-off page signs the org's result."),
+    org_from_env: bool = typer.Option(False, "--org-from-env",
+                                      help="Live items against the org given by SF_INSTANCE_URL and SF_ACCESS_TOKEN."),
     as_json: bool = JsonOpt,
 ) -> None:
     """Generate the handoff documentation package (HTML site + Markdown + SVG diagrams; --pdf: one PDF)."""
@@ -347,7 +352,7 @@ def docs(
     pdf_path = paths["pdf"] if pdf_file else out / "handoff.pdf" if pdf else None
     when = _as_of(as_of)
     result = _api().docs(specs, out, as_of=when, progress=None if as_json else progress, pdf=pdf_path,
-                         paper=paper.lower())
+                         paper=paper.lower(), org=_optional_org(org, org_from_env))
     pages = [f for f in result.files if f.endswith(".html")]
     text = [render_text.changes(str(out), result.changes),
             f"{len(result.sections)} sections, {len(pages)} HTML pages (due dates as of {result.as_of}): "
@@ -364,6 +369,17 @@ def docs(
                                "pdf": None if result.pdf is None else {"path": str(pdf_path), "pages": result.pdf_pages,
                                                                         "paper": paper.lower()}},
           "\n".join(text), warnings=warnings)
+
+
+def _optional_org(org: Optional[str], org_from_env: bool) -> Any:
+    """The org named by --org (CumulusCI keychain) or --org-from-env, or None for neither."""
+    if org and org_from_env:
+        raise PrmUserError("use either --org NAME or --org-from-env, not both")
+    if not (org or org_from_env):
+        return None
+    from prm_builder.org import connection as org_connection
+
+    return org_connection.from_cumulusci(org) if org else org_connection.from_env()
 
 
 @app.command()
@@ -383,14 +399,8 @@ def check(
 
     paths = _in_project(specs=specs, **({"junit": junit} if junit is not None else {}))
     specs, junit = paths["specs"], paths.get("junit")
-    if org and org_from_env:
-        raise PrmUserError("use either --org NAME or --org-from-env, not both")
     try:
-        connection = None
-        if org or org_from_env:
-            from prm_builder.org import connection as org_connection
-
-            connection = org_connection.from_cumulusci(org) if org else org_connection.from_env()
+        connection = _optional_org(org, org_from_env)
         report = _api().check(specs, org=connection, today=_as_of(as_of, today))
     except PrmUserError as exc:
         # A CI pipeline reads the JUnit file even when the run stops early (specs that do not

@@ -142,6 +142,10 @@ class Page:
             raise BrowserError(f"script failed: {result['exceptionDetails']}")
         return result["result"].get("value")
 
+    def emulate_media(self, media: str) -> None:
+        """Lay the page out for 'print' (the print stylesheet) or 'screen'."""
+        self.browser.send("Emulation.setEmulatedMedia", {"media": media}, session=self.session)
+
     def console_errors(self) -> list[str]:
         """Console errors, uncaught exceptions and failed loads reported while the page ran."""
         self.evaluate("0")  # flush: events sent before this reply are now collected

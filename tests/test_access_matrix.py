@@ -78,4 +78,5 @@ def test_docs_package_has_the_persona_page(tmp_path: Path) -> None:
     result = api.docs(ROOT / "specs", out, as_of=TODAY, checklist=None)
     assert "personas" in result.sections
     page = next(p for p in out.rglob("*personas*.md")).read_text()
-    assert "PRM_Partner_User" in page and "Lead.Deal_Amount__c" in page
+    # fields by label, their API name beside in code
+    assert "PRM_Partner_User" in page and "Lead: Deal Amount `Deal_Amount__c`" in page

@@ -127,3 +127,14 @@ def test_ci_workflow_never_pastes_secrets_into_scripts() -> None:
     for job in workflow["jobs"].values():
         for step in job["steps"]:
             assert "secrets." not in step.get("run", ""), step["name"]
+
+
+def test_the_prm_deploy_flow_is_the_one_the_runbook_prints() -> None:
+    """The runbook lists prm_builder.deploy.steps.DEPLOY_FLOW as the order `prm deploy` runs;
+    `prm deploy` runs cumulusci.yml's prm_deploy flow: the two must name the same tasks in
+    the same order."""
+    from prm_builder.deploy.steps import DEPLOY_FLOW
+
+    steps = CONFIG["flows"]["prm_deploy"]["steps"]
+    assert [steps[n]["task"] for n in sorted(steps)] == [t.task for t in DEPLOY_FLOW]
+    assert sum(t.runs_steps for t in DEPLOY_FLOW) == 1

@@ -115,11 +115,13 @@ def test_configuration_guide_lists_every_component_with_purpose_and_spec_line(pa
     for heading in _page(package, "configuration.html").cssselect("h2"):
         table = heading.getnext().cssselect("table")[0]  # each type's table follows its heading
         for tr in table.cssselect("tbody tr"):
-            rows[(heading.text_content(), tr[0].text_content())] = [td.text_content() for td in tr[1:]]
+            # the row is named by the component's label; its API name stands beside it
+            rows[(heading.text_content(), tr[1].text_content())] = [td.text_content() for td in tr]
     assert len(rows) == len(components)
     for c in components:
         assert (c.type, c.full_name) in rows, c.key
-        purpose, spec, step, _ = rows[(c.type, c.full_name)]
+        label, _, purpose, spec, step, _ = rows[(c.type, c.full_name)]
+        assert label and "__c" not in label and (c.type != "CustomField" or label.endswith(f": {c.body['label']}"))
         assert purpose == c.purpose and step == c.deploy_step
         assert spec.startswith("specs/") and spec.count(":") == 2
     assert not any(os.sep + "work" in v for r in rows.values() for v in r)  # no absolute paths
@@ -255,7 +257,7 @@ def test_approval_processes_are_documented_step_by_step(tmp_path: Path) -> None:
     table = [t for t in page.cssselect("table") if t.findtext("caption") == "Steps of Deal Registration Approval"][0]
     steps = [[td.text_content() for td in tr] for tr in table.cssselect("tbody tr")]
     assert steps[0][:4] == ["1", "Channel manager review", "all records", "queue Channel_Managers"]
-    assert steps[1][2] == "Lead.Deal_Amount__c > 100000" and steps[1][4] == "approve the record"
+    assert steps[1][2] == "Deal Amount > 100000" and steps[1][4] == "approve the record"
     assert steps[1][6].startswith("back to the previous step")
     matrix = html.fromstring(files["tiers.html"])
     route = [[c.text_content() for c in tr] for tr in matrix.cssselect("tbody tr") if "Approval route" in tr[0].text_content()]
@@ -422,3 +424,64 @@ def test_real_checklist_results_are_all_in_the_package(tmp_path: Path) -> None:
     for item in report.items:
         status = getattr(item.status, "value", item.status)
         assert rows[item.id][:2] == [item.title, str(status)]
+
+
+def _runbook_table(files: dict[str, bytes], heading: str) -> list[list[str]]:
+    page = html.fromstring(files["runbook.html"])
+    node = page.get_element_by_id(heading).getnext()
+    while not node.cssselect("table"):
+        node = node.getnext()
+    return [[c.text_content().strip() for c in tr] for tr in node.cssselect("tbody tr")]
+
+
+def test_runbook_deploy_order_is_the_order_prm_deploy_runs() -> None:
+    """The runbook's order comes from the deploy code: the prm_deploy flow's tasks, and inside
+    the step task the deploy steps in the order the runner sends them (group_by_step), so
+    sharing comes before duplicate-rule activation."""
+    from prm_builder.deploy.steps import DEPLOY_FLOW, group_by_step
+
+    result = api.validate(SPECS, TODAY)
+    assert result.spec is not None
+    ctx = DocContext(result.spec, result.components, Origin("specs", "0" * 64, ()))
+    rows = _runbook_table(package_files(ctx)[1], "runbook-deploy-order")
+    expected: list[str] = []
+    for task in DEPLOY_FLOW:
+        expected.append(task.task)
+        if task.runs_steps:
+            expected += [f"deploy step {step.name}" for step, _ in group_by_step(result.components)]
+    assert [r[1] for r in rows] == expected
+    names = [r[1] for r in rows]
+    assert names.index("deploy step sharing") < names.index("deploy step activate-duplicate-rules") \
+        < names.index("prm_activate_duplicate_rules")
+    counts = {r[1]: r[3] for r in rows}
+    for step, comps in group_by_step(result.components):
+        assert counts[f"deploy step {step.name}"] == str(len(comps))
+
+
+def test_runbook_commands_name_the_org_and_cover_before_after_smoke_and_rollback() -> None:
+    import re
+
+    result = api.validate(SPECS, TODAY)
+    assert result.spec is not None
+    ctx = DocContext(result.spec, result.components, Origin("specs", "0" * 64, ()))
+    files = package_files(ctx)[1]
+    page = html.fromstring(files["runbook.html"])
+    commands = [c.text_content() for c in page.cssselect("code")] + page.cssselect("pre")[0].text_content().splitlines()
+    org_commands = [c for c in commands if re.match(r"\s*prm (deploy|check|plan|diff|partners \w+)\b", c)]
+    assert any(c.startswith("prm deploy") for c in org_commands)
+    # these commands need an org (prm deploy refuses to run without --org); `prm check` without
+    # it runs only the static items, which is not what a deploy runbook means
+    assert all("--org NAME" in c for c in org_commands), [c for c in org_commands if "--org" not in c]
+    text = page.text_content()
+    for heading in ("Before the first deploy", "After the deploy", "Smoke test", "Roll back a deploy"):
+        assert heading in text
+    before = " ".join(r[1] for r in _runbook_table(files, "runbook-before"))
+    for must in ("partner site", "org-wide defaults", "Default Workflow User"):
+        assert must in before
+    after = " ".join(r[1] for r in _runbook_table(files, "runbook-after"))
+    for must in ("persona permission sets", "prm partners apply --org NAME", "Flows", "Duplicate Rules",
+                 "PartnerHealthScoreJob.schedule()"):
+        assert must in after
+    smoke = " ".join(r[1] for r in _runbook_table(files, "runbook-smoke-test"))
+    assert "register a deal" in smoke and "MDF" in smoke and "prm diff --org NAME" in smoke
+    assert ".prm/snapshots/<org>/<time> --org NAME" in text and "--allow-destructive" in text

@@ -11,7 +11,7 @@ import pytest
 
 from prm_builder import api
 from tests.browser import Chromium, find_chromium
-from tests.conftest import ROOT, TODAY
+from tests.conftest import PROGRAMS, ROOT, TODAY
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None and os.environ.get("PRM_REQUIRE_CHROMIUM") == "1":
@@ -91,3 +91,131 @@ def test_deal_registration_flow_and_approval_diagrams_render(package: Path, brow
     assert len(approvals) >= 2 and all(d["drawnText"] and d["edges"] >= 3 and not d["overflowing"] for d in approvals)
     assert all({"Submitted for approval", "Approved", "Rejected"} <= set(d["labels"]) for d in approvals)
     assert page.console_errors() == []
+
+
+# ---- the signed deliverables, for the example program and every test program (issue 19) --------
+
+PROGRAM_DIRS = {"example": ROOT / "specs", **{p.name: p for p in sorted(PROGRAMS.iterdir()) if p.is_dir()}}
+
+#: what a deliverable page must show: element id -> minimum number of table body rows after it
+DELIVERABLES = {
+    "sign-off.html": {"sign-off-control": 5, "sign-off-approvals": 1},
+    "raid.html": {},
+    "personas.html": {"personas-objects": 1, "personas-fields": 1},
+    "uat.html": {},
+    "training-admin.html": {},
+    "runbook.html": {"runbook-before": 3, "runbook-deploy": 3, "runbook-deploy-order": 6, "runbook-after": 3,
+                     "runbook-smoke-test": 2},
+}
+
+SHOWN_JS = """
+JSON.stringify((() => {
+  const rowsAfter = id => {
+    let node = document.getElementById(id);
+    if (!node) return -1;
+    for (node = node.nextElementSibling; node && node.tagName !== 'H2'; node = node.nextElementSibling) {
+      const table = node.tagName === 'TABLE' ? node : node.querySelector('table');
+      if (table) return Array.from(table.tBodies[0].rows).filter(r => r.getBoundingClientRect().height > 0).length;
+    }
+    return 0;
+  };
+  const main = document.querySelector('main');
+  return {
+    title: document.querySelector('main h1').textContent,
+    tables: Array.from(main.querySelectorAll('table')).filter(t => t.getBoundingClientRect().height > 0).length,
+    rows: Object.fromEntries(IDS.map(id => [id, rowsAfter(id)])),
+    text: main.innerText,
+  };
+})())
+"""
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("programs")
+    out = {}
+    for name, specs in PROGRAM_DIRS.items():
+        out[name] = base / name
+        api.docs(specs, out[name], as_of=TODAY, checklist=None)
+    return out
+
+
+def _shown(browser: Chromium, page_file: Path, ids: list[str], width: int = 1280) -> dict:
+    import json
+
+    page = browser.open(page_file.as_uri(), width=width)
+    shown = json.loads(page.evaluate(SHOWN_JS.replace("IDS", json.dumps(ids))))
+    assert page.console_errors() == [], page_file.name
+    return shown
+
+
+@pytest.mark.parametrize("program", sorted(PROGRAM_DIRS))
+def test_deliverables_render_for_every_program(packages: dict[str, Path], browser: Chromium, program: str) -> None:
+    out = packages[program]
+    for page_name, wanted in DELIVERABLES.items():
+        assert (out / page_name).is_file(), f"{program}: no {page_name}"
+        shown = _shown(browser, out / page_name, list(wanted))
+        assert shown["tables"] >= 1, f"{program} {page_name}: no table shown"
+        for anchor, minimum in wanted.items():
+            assert shown["rows"][anchor] >= minimum, f"{program} {page_name} #{anchor}: {shown['rows'][anchor]} rows"
+    sign_off = _shown(browser, out / "sign-off.html", [])["text"]
+    assert "Signature" in sign_off or "signature" in sign_off
+    uat = _shown(browser, out / "uat.html", [])["text"]
+    assert "pass / fail" in uat and (out / "uat-plan.csv").is_file() and (out / "uat-plan.xlsx").is_file()
+    # every quick reference the program has (partner and channel-manager pages come with the
+    # features they explain) shows its steps
+    for training in sorted(out.glob("training-*.html")):
+        assert _shown(browser, training, [])["tables"] >= 1, f"{program} {training.name}"
+    runbook = _shown(browser, out / "runbook.html", [])["text"]
+    assert "prm deploy --org NAME" in runbook and ".prm/snapshots/" in runbook
+
+
+@pytest.mark.parametrize("program", sorted(PROGRAM_DIRS))
+def test_print_page_has_cover_contents_and_links_to_its_own_sections(packages: dict[str, Path], browser: Chromium,
+                                                                       program: str) -> None:
+    import json
+
+    page = browser.open((packages[program] / "print.html").as_uri())
+    on_screen = page.evaluate("getComputedStyle(document.querySelector('.cover')).display")
+    page.emulate_media("print")
+    layout = json.loads(page.evaluate("""JSON.stringify({
+      cover: document.querySelector('.cover').getBoundingClientRect().height,
+      coverText: document.querySelector('.cover').innerText,
+      toc: Array.from(document.querySelectorAll('nav.toc a')).map(a => a.getAttribute('href')),
+      sections: Array.from(document.querySelectorAll('section.page')).map(s => '#' + s.id),
+      sidebar: Array.from(document.querySelectorAll('nav.sidebar ol a')).map(a => a.getAttribute('href')),
+      missing: Array.from(document.querySelectorAll('nav a[href^="#"]'))
+        .map(a => a.getAttribute('href')).filter(h => !document.getElementById(h.slice(1))),
+    })"""))
+    assert on_screen == "none"  # the cover is for paper
+    assert layout["cover"] > 500 and "Handoff documentation" in layout["coverText"]
+    for fact in ("Version", "Spec commit", "Date judged", "Review checklist", "Approvers", TODAY.isoformat()):
+        assert fact in layout["coverText"], fact
+    # the contents list every section, in order, and each heading under it
+    assert [h for h in layout["toc"] if h.startswith("#section-")] == layout["sections"]
+    assert len(layout["toc"]) > len(layout["sections"])
+    # print.html's sidebar stays on the page: one link per section, to that section
+    assert layout["sidebar"] == layout["sections"]
+    assert layout["missing"] == []
+    assert page.console_errors() == []
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "fields.html", "print.html"])
+def test_at_800_px_the_sidebar_sits_above_the_content(package: Path, browser: Chromium, page_name: str) -> None:
+    """A narrow window (800 px): the sidebar becomes a short bar above the content instead
+    of a fixed column taking a third of the page; the content gets the full width."""
+    import json
+
+    page = browser.open((package / page_name).as_uri(), width=800, height=900)
+    box = json.loads(page.evaluate("""JSON.stringify({
+      sidebar: document.querySelector('nav.sidebar').getBoundingClientRect().toJSON(),
+      position: getComputedStyle(document.querySelector('nav.sidebar')).position,
+      main: document.querySelector('main').getBoundingClientRect().toJSON(),
+    })"""))
+    assert box["position"] != "fixed"
+    assert box["main"]["width"] >= 0.9 * 800 and box["main"]["left"] < 0.05 * 800
+    assert box["sidebar"]["height"] <= 0.25 * 900  # a bar, scrolled within itself
+    assert box["main"]["top"] >= box["sidebar"]["bottom"] - 1
+    wide = browser.open((package / page_name).as_uri(), width=1280, height=900)
+    beside = json.loads(wide.evaluate("JSON.stringify(document.querySelector('nav.sidebar').getBoundingClientRect())"))
+    assert beside["width"] <= 1280 / 4  # on a wide screen it is a column beside the content, under a quarter

@@ -63,13 +63,14 @@ def test_lead_distribution_page_has_ordered_entries_pool_and_routing_diagram() -
                    _queue("PRM_Leads_Silver_NA", "PRM_Tier_Silver"), _queue("PRM_Lead_Pool", "PRM_Tier_Bronze"))
     page = files["lead-distribution.html"]
     entries = _rows(page, 0)
-    assert [r[:2] for r in entries] == [["1", "Queue PRM_Lead_Pool"], ["2", "Queue PRM_Leads_Gold_NA"],
-                                        ["3", "Queue PRM_Leads_Silver_NA"]]
-    assert entries[0][2] == "Lead.Pool_Minimum_Tier__c is not blank"
-    assert entries[1][2] == "Lead.Country = United States,Canada AND Lead.Distribution_Tier__c = Gold"
-    assert _rows(page, 1) == [["Lead Pool Gold", "group PRM_Tier_Gold", "Pool_Minimum_Tier__c = Gold,Silver,Bronze",
+    # queues by label; criteria by field label, a value list read as alternatives
+    assert [r[:2] for r in entries] == [["1", "Queue PRM Lead Pool"], ["2", "Queue PRM Leads Gold NA"],
+                                        ["3", "Queue PRM Leads Silver NA"]]
+    assert entries[0][2] == "Pool Minimum Tier is not blank"
+    assert entries[1][2] == "Country = United States or Canada AND Distribution Tier = Gold"
+    assert _rows(page, 1) == [["Lead Pool Gold", "group PRM_Tier_Gold", "Pool Minimum Tier = Gold or Silver or Bronze",
                                "Edit"]]
-    assert [r[:3] for r in _rows(page, 2)][0] == ["PRM_Lead_Pool", "PRM Lead Pool", "group PRM_Tier_Bronze"]
+    assert [r[:3] for r in _rows(page, 2)][0] == ["PRM Lead Pool", "PRM_Lead_Pool", "group PRM_Tier_Bronze"]
     labels = _labels(files["diagrams/lead-routing-prm-lead-distribution.svg"])
     assert labels[:3] == ["New or updated lead", "Entry 1", "PRM_Lead_Pool"]
     assert {"Entry 3", "PRM_Leads_Silver_NA", "No entry matched"} <= set(labels)
@@ -109,7 +110,7 @@ def test_data_model_diagram_shows_objects_relationships_and_key_fields() -> None
         _field("MDF_Claim__c.MDF_Request__c", "MasterDetail", referenceTo="MDF_Request__c"),
     )
     page = files["data-model.html"]
-    assert ["MDF_Claim__c", "MDF_Request__c", "MasterDetail", "MDF_Request__c"] in _rows(page, 1)
+    assert ["MDF Claim", "MDF_Request__c", "MDF_Claim__c.MDF_Request__c", "MasterDetail", "MDF Request"] in _rows(page, 1)
     svg = etree.fromstring(files["diagrams/data-model.svg"])
     labels = [g.get("data-label") for g in svg.iter(f"{SVG}g") if g.get("data-label")]
     assert {"MDF Budget (MDF_Budget__c)", "MDF Request (MDF_Request__c)", "MDF Claim (MDF_Claim__c)", "Account"} <= set(labels)
@@ -119,7 +120,7 @@ def test_data_model_diagram_shows_objects_relationships_and_key_fields() -> None
                      ("Account", "Partner_Tier_Change__c"), ("User", "Partner_Tier_Change__c")}
     assert "Allocated_Amount__c: Currency" in etree.tostring(svg, encoding="unicode")
     owd = _rows(files["sharing.html"], 0)
-    assert ["MDF_Budget__c", "Private", "Private"] in owd
+    assert ["MDF Budget", "MDF_Budget__c", "Private", "Private"] in owd
 
 
 def test_routing_diagram_has_no_unmatched_path_after_a_catch_all_entry() -> None:

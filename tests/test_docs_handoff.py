@@ -284,9 +284,11 @@ def test_data_dictionary_has_required_length_default_and_used_by(example) -> Non
     page = _page(files, "fields")
     table = next(t for t in page.cssselect("table") if "Deal_Amount__c" in t.text_content())
     columns = [th.text_content() for th in table.cssselect("thead th")]
-    lead = {r[0]: r for r in _table(page, "fields-lead")}
+    # rows are named by label, the API name in the second column: key them by API name
+    lead = {r[1]: r for r in _table(page, "fields-lead")}
     assert "Deal_Amount__c" in lead and _table(page, "fields-opportunity")  # Lead and Opportunity included
     amount = lead["Deal_Amount__c"]
+    assert amount[0] == next(c.body["label"] for c in ctx.of_type("CustomField") if c.full_name == "Lead.Deal_Amount__c")
     used = amount[8].split("; ")
     processes = sorted(c.full_name for c in ctx.of_type("ApprovalProcess") if c.full_name.startswith("Lead.")
                        and "Deal_Amount__c" in str(c.body))
@@ -295,15 +297,21 @@ def test_data_dictionary_has_required_length_default_and_used_by(example) -> Non
     assert not any(u.endswith("Test") for u in used)  # test classes are not uses
     body = next(c.body for c in ctx.of_type("CustomField") if c.full_name == "Lead.Email_Domain__c")
     assert lead["Email_Domain__c"][4] == f"{body['length']} characters"
-    mdf = {r[0]: r for r in _table(page, "fields-mdf-request-c")}
+    mdf = {r[1]: r for r in _table(page, "fields-mdf-request-c")}
     for c in ctx.of_type("CustomField"):
         if c.full_name.startswith("MDF_Request__c."):
             assert (mdf[c.full_name.split(".")[1]][3] == "yes") == bool(c.body.get("required")), c.full_name
     status = next(c for c in ctx.of_type("CustomField") if c.full_name == "Account.Partner_Status__c")
     default = next(v["label"] for v in status.body["valueSet"]["valueSetDefinition"]["value"] if v.get("default"))
-    assert {r[0]: r for r in _table(page, "fields-account")}["Partner_Status__c"][5] == default
-    assert columns == ["API name", "label", "type", "required", "length", "default", "description", "help text",
+    assert {r[1]: r for r in _table(page, "fields-account")}["Partner_Status__c"][5] == default
+    assert columns == ["field", "API name", "type", "required", "length", "default", "description", "help text",
                        "used by", "spec"]
+    # Opportunity fields get the same depth: help text and "used by" where the metadata has them
+    opportunity = {r[1]: r for r in _table(page, "fields-opportunity")}
+    for c in ctx.of_type("CustomField"):
+        if c.full_name.startswith("Opportunity."):
+            row = opportunity[c.full_name.split(".", 1)[1]]
+            assert row[7] == str(c.body.get("inlineHelpText") or "—") and row[8], c.full_name
 
 
 def test_lead_distribution_documents_the_sla_and_deal_registration_its_list_views(example) -> None:
@@ -314,8 +322,10 @@ def test_lead_distribution_documents_the_sla_and_deal_registration_its_list_view
     assert f"{sla.accept_within_hours} hours after it arrived moves to the next lower tier's queue" in text
     assert f"the public group {sla.notify_group} is notified" in text
     routes = [t for t in page.cssselect("table") if "after the SLA, moves to" in t.text_content()][0]
-    rows = {tr[0].text_content(): tr[2].text_content() for tr in routes.cssselect("tbody tr")}
-    assert rows["PRM_Leads_Gold_DACH"] == "PRM_Leads_Silver_DACH" and rows["PRM_Leads_Silver_DACH"] == "PRM_Lead_Pool"
+    rows = {tr[1].text_content(): tr[2].text_content() for tr in routes.cssselect("tbody tr")}
+    queues = {q.full_name: q.body["name"] for q in ctx.of_type("Queue")}
+    assert rows["PRM_Leads_Gold_DACH"] == queues["PRM_Leads_Silver_DACH"]
+    assert rows["PRM_Leads_Silver_DACH"] == queues["PRM_Lead_Pool"]
     views = {r[0]: r for r in _table(_page(files, "deal-registration"), "deal-registration-list-views")}
     days = ctx.spec.deal_registration.list_views.expiring_within_days
     expiring = views["Deal Registrations: Expiring Soon"]
@@ -359,8 +369,9 @@ def test_sign_off_of_a_live_check_names_the_org(tmp_path: Path) -> None:
 
 def test_data_dictionary_lists_the_existing_fields_the_program_reads(example) -> None:
     ctx, files = example
-    rows = {r[0]: r for r in _table(_page(files, "fields"), "fields-existing")}
+    rows = {r[1]: r[:1] + r[2:] for r in _table(_page(files, "fields"), "fields-existing")}
     assert rows["Lead.PartnerAccountId"][1] == "org (declared in the specs)"
+    assert rows["Lead.PartnerAccountId"][0] == "Lead: Partner Account"
     assert "Lead.PartnerAccountId" in ctx.spec.org.fields
     assert rows["Opportunity.Amount"][1] == "standard"
     # the assignment rule's territory criteria read the territories' Lead field
@@ -368,3 +379,154 @@ def test_data_dictionary_lists_the_existing_fields_the_program_reads(example) ->
     assert "assignment rule Lead" in rows[f"Lead.{field}"][2]
     generated = {c.full_name for c in ctx.of_type("CustomField")}
     assert not generated & set(rows)
+
+
+# ---- sign-off signed against a live org (`prm docs --org`) -------------------------------------
+
+def _run_docs_cli(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    import sys
+
+    from prm_builder import cli
+
+    monkeypatch.setattr(sys, "argv", ["prm", "docs", *args])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out + err
+
+
+@pytest.mark.parametrize("persona_sets_held", [True, False])
+def test_docs_against_an_org_sign_the_live_checklist(monkeypatch, capsys, tmp_path: Path,
+                                                      persona_sets_held: bool) -> None:
+    """`prm docs --org-from-env`: the checklist runs its live items through the real
+    simple-salesforce code against `responses` mocks of the REST endpoints, and the sign-off
+    page signs that result, naming the org; a live item that fails is listed on it."""
+    import responses
+
+    from tests import fake_org
+
+    fake = fake_org.FakeOrg.from_data(fake_org.healthy_for(SPECS))
+    if not persona_sets_held:
+        fake.query["PermissionSetAssignment"] = []  # nobody holds a persona set: L10 fails
+    monkeypatch.setenv("SF_INSTANCE_URL", fake_org.INSTANCE)
+    monkeypatch.setenv("SF_ACCESS_TOKEN", fake_org.TOKEN)
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "handoff"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake.install(rsps)
+        code, printed = _run_docs_cli(monkeypatch, capsys, "--org-from-env", "--out", str(out),
+                                      "--as-of", TODAY.isoformat())
+    assert code == 0, printed
+    assert fake.asked, "the live items queried the org"
+    sign_off = html.fromstring((out / "sign-off.html").read_bytes())
+    text = " ".join(sign_off.text_content().split())
+    assert f"including live items against the org SF_INSTANCE_URL" in text
+    checklist = html.fromstring((out / "checklist.html").read_bytes()).text_content()
+    assert "L10" in checklist and "L01" in checklist
+    open_ids = [row[0] for row in _table(sign_off, "sign-off-checklist")] if sign_off.cssselect("caption") else []
+    assert ("L10" in open_ids) is (not persona_sets_held)
+    for name in ("sign-off.html", "checklist.html", "print.html"):
+        assert fake_org.TOKEN not in (out / name).read_text()
+    assert fake_org.TOKEN not in printed
+
+
+def test_docs_rejects_two_org_sources(monkeypatch, capsys, tmp_path: Path) -> None:
+    monkeypatch.chdir(ROOT)
+    code, printed = _run_docs_cli(monkeypatch, capsys, "--org", "uat", "--org-from-env", "--out",
+                                  str(tmp_path / "handoff"))
+    assert code == 1 and "use either --org NAME or --org-from-env" in printed
+    assert not (tmp_path / "handoff").exists()
+
+
+# ---- automation reference: flows step by step, email bodies, list-view filters -----------------
+
+def _steps_after(page: html.HtmlElement, heading_id: str, caption: str) -> list[list[str]]:
+    heading = page.get_element_by_id(heading_id)
+    node = heading.getnext()
+    while node is not None and node.tag != "h2":
+        for table in node.cssselect("table"):
+            if table.cssselect("caption") and table.cssselect("caption")[0].text_content() == caption:
+                return [[c.text_content().strip() for c in tr] for tr in table.cssselect("tbody tr")]
+        node = node.getnext()
+    raise AssertionError(f"no table '{caption}' after {heading_id}")
+
+
+def test_every_flow_is_described_with_trigger_conditions_and_every_element(example) -> None:
+    """Each generated flow gets its own part: what starts it, its entry conditions (field
+    labels and values from the start element's filters) and one row per element of its XML,
+    in connector order from the start."""
+    from prm_builder.docs.flow_text import ELEMENTS
+
+    ctx, files = example
+    page = _page(files, "automation")
+    flows = ctx.of_type("Flow")
+    assert flows
+    for flow in flows:
+        label = flow.body["label"]
+        anchor = "automation-flow-" + flow.full_name.lower().replace("_", "-")
+        facts = dict(r[:2] for r in _table(page, anchor))
+        start = flow.body["start"]
+        if start.get("triggerType") == "Scheduled":
+            assert facts["Starts"].startswith(f"On a schedule: {start['schedule']['frequency'].lower()}")
+        else:
+            assert facts["Starts"].startswith("Before" if start["triggerType"] == "RecordBeforeSave" else "After")
+        for f in start.get("filters") or []:
+            name = ctx.naming.field(f"{start['object']}.{f['field']}")
+            assert name in facts["Entry conditions"], (flow.full_name, name)
+        steps = _steps_after(page, anchor, f"Steps of {label}")
+        elements = [e for kind in ELEMENTS for e in (flow.body.get(kind) or [])]
+        assert sorted(r[1] for r in steps) == sorted(e.get("label") or e["name"] for e in elements)
+        first = start.get("connector", {}).get("targetReference") or start["scheduledPaths"][0]["connector"]["targetReference"]
+        assert steps[0][1] == next(e.get("label") or e["name"] for e in elements if e["name"] == first)
+
+
+def test_flow_text_follows_decisions_faults_and_updates(example) -> None:
+    ctx, files = example
+    page = _page(files, "automation")
+    steps = {r[1]: r[2] for r in _steps_after(page, "automation-flow-deal-registration-expiry",
+                                                "Steps of Deal Registration: Expiry")}
+    status = next(c.body["label"] for c in ctx.of_type("CustomField") if c.full_name == "Lead.Registration_Status__c")
+    assert steps["Mark expired"] == (f"Update the record: set {status} = 'Expired'; then 'Notify partner'; "
+                                     "on an error: 'Record expiry fault'")
+    assert steps["Past expiry date?"].startswith("Decide; if Expired (PastExpiry = true): 'Mark expired'")  # code span
+    assert steps["Notify partner"].startswith("Send the email alert Lead.Deal_Reg_Expired")
+    assert "PastExpiry = NOT(ISBLANK(" in page.text_content()  # the formulas the decisions read
+
+
+def test_every_email_template_has_subject_body_and_sender(example) -> None:
+    ctx, files = example
+    page = _page(files, "automation")
+    templates = ctx.of_type("EmailTemplate")
+    assert templates
+    for t in templates:
+        anchor = "automation-email-" + t.full_name.lower().replace("_", "-").replace("/", "-")
+        facts = dict(r[:2] for r in _table(page, anchor))
+        assert facts["Subject"] == t.body["subject"]
+        body = page.get_element_by_id(anchor).getnext().getnext()
+        assert body.text_content().strip() == t.content.decode().strip()
+    approved = dict(r[:2] for r in _table(page, "automation-email-prm-deal-registration-deal-reg-approved"))
+    assert approved["Sent by"] == "email alert Lead.Deal_Reg_Approved (to: creator)"
+
+
+def test_every_list_view_has_filters_columns_and_audience(example) -> None:
+    ctx, files = example
+    rows = {r[1]: r for r in _table(_page(files, "automation"), "automation-list-views")}
+    views = ctx.of_type("ListView")
+    assert set(rows) == {v.full_name for v in views}
+    pool = rows["Lead.PRM_Lead_Pool"]
+    assert pool[3] == "Pool Minimum Tier is not blank" and "Product Interest" in pool[4]
+    queue_view = next(v for v in views if v.body.get("queue"))
+    queue_label = next(q.body["name"] for q in ctx.of_type("Queue") if q.full_name == queue_view.body["queue"])
+    assert rows[queue_view.full_name][2] == f"leads owned by the queue {queue_label}"
+
+
+def test_persona_page_says_who_sees_converted_opportunities(example, tmp_path: Path) -> None:
+    ctx, files = example
+    text = " ".join(_page(files, "personas").get_element_by_id("personas-converted").getnext().text_content().split())
+    opportunity = next(c.body for c in ctx.of_type("CustomObject") if c.full_name == "Opportunity")
+    assert f"internal default allows ({opportunity['sharingModel']})" in text
+    assert f"external default is {opportunity['externalSharingModel']}" in text
+    assert "partner user sees one only when they own it" in text  # the example has no Opportunity sharing rule
+    # no deal registration, nothing converts: no such part
+    _, minimal = _package(copy_program("minimal", tmp_path))
+    assert not _page(minimal, "personas").cssselect("#personas-converted")

@@ -34,12 +34,12 @@ def test_page_lists_metrics_score_examples_and_reports(package: Path) -> None:
     metrics, components, bands, flags, examples, report_rows, folders, dashboards = _tables(package, "performance.html")
     assert [r[1] for r in metrics] == [m.api_name for m in cat.metrics(spec)]
     assert {r[2] for r in metrics} == {"daily job", "roll-up summary", "formula"}
-    assert [(r[0], r[1]) for r in components] == [("csat", "15"), ("deal_velocity", "10"), ("engagement", "20"),
+    assert [(r[0], r[1]) for r in components] == [("csat", "15"), ("deal velocity", "10"), ("engagement", "20"),
                                                   ("pipeline", "25"), ("revenue", "30")]
     assert bands[0] == ["Healthy", "≥ 70"] and flags[0][0] == "renewal risk"
     assert {r[0].replace(" ", "_"): r[6] for r in examples} == {k: str(v[0]) for k, v in HAND_WORKED.items()}
     assert [r[0] for r in report_rows] == [r.label for r in reports(spec)]
-    assert ["PRM_Partner_Scorecard", "partner", "tier groups (partner users)"] in folders
+    assert ["PRM Partner Scorecard", "PRM_Partner_Scorecard", "partner", "tier groups (partner users)"] in folders
     assert any(r[1] == "the viewing user" for r in dashboards)
 
 

@@ -75,3 +75,30 @@ def group_by_step(components: Iterable[Component]) -> list[tuple[DeployStep, lis
 def order_names(names: Sequence[str]) -> list[str]:
     """Step names in deploy order (unknown names raise)."""
     return sorted(set(names), key=lambda n: STEP_NAMES.index(step(n).name))
+
+
+@dataclass(frozen=True)
+class FlowTask:
+    """One task of the `prm_deploy` CumulusCI flow (cumulusci.yml), which `prm deploy` runs."""
+
+    task: str
+    what: str
+    runs_steps: bool = False
+    """This task sends the deploy steps (STEPS) in order, after retrieving the snapshot."""
+
+
+#: The `prm_deploy` flow in cumulusci.yml, task by task, in order: the runbook prints this and
+#: tests/test_deploy_config.py holds cumulusci.yml to it, so the two cannot drift apart.
+DEPLOY_FLOW: tuple[FlowTask, ...] = (
+    FlowTask("prm_build", "validates the specs and writes force-app/ and the deploy package; stops on any error"),
+    FlowTask("prm_deploy_steps", "retrieves the org's current versions of what the deploy replaces (the "
+             "pre-deploy snapshot, for rollback), then deploys the changed components step by step",
+             runs_steps=True),
+    FlowTask("prm_activate_duplicate_rules", "switches on the duplicate rules the deploy sent inactive "
+             "(their matching rules are active by now)"),
+    FlowTask("prm_activate_flows", FLOW_ACTIVATION.reason),
+    FlowTask("prm_schedule_tier_review", "(re)schedules the daily partner tier review as the deploying user "
+             "(idempotent)"),
+    FlowTask("prm_check", "runs the review checklist against the org (its live items): the deploy fails "
+             "when an item fails"),
+)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePath
 from typing import Any, Iterable, Protocol, Sequence
 
+from prm_builder.docs.naming import Naming, format_money
 from prm_builder.errors import SourceRef
 from prm_builder.generate.component import Component
 from prm_builder.model.root import ProgramSpec
@@ -83,10 +85,12 @@ class DocContext:
         return str(SourceRef(name, ref.line, ref.col))
 
     def money(self, amount: float | None) -> str:
-        if amount is None:
-            return ""
-        text = f"{amount:,.2f}".removesuffix(".00")
-        return f"{text} {self.spec.program.currency}"
+        return "" if amount is None else format_money(amount, self.spec.program.currency)
+
+    @cached_property
+    def naming(self) -> Naming:
+        """Labels of the generated fields and objects, and the program's money format."""
+        return Naming.of(self.components, self.spec.program.currency)
 
     def metric_value(self, name: str, value: float | None) -> str:
         """A qualification threshold in its metric's unit."""

@@ -8,9 +8,10 @@ from pathlib import Path
 from prm_builder import __version__
 from prm_builder.docs.content import Section
 from prm_builder.docs.context import DocContext, Origin
+from prm_builder.docs.naming import naming_for
 from prm_builder.docs.render import Files, html_files, markdown_files
 from prm_builder.docs.sections import SECTIONS
-from prm_builder.docs.sections import overview
+from prm_builder.docs.sections import overview, signoff
 from prm_builder.errors import PrmInternalError
 
 
@@ -31,14 +32,15 @@ def build_sections(ctx: DocContext) -> list[Section]:
     """Every page, in navigation order. The requirements page links to feature pages, so
     it is built last, once the set of pages is known."""
     built: dict[str, Section] = {}
-    for module in SECTIONS:
-        if module is overview:
-            continue
-        section = module.build(ctx)
-        if section is not None:
-            built[section.id] = section
-    ctx.pages = {"index", *built}
-    built["index"] = overview.build(ctx)
+    with naming_for(ctx.naming):
+        for module in SECTIONS:
+            if module is overview:
+                continue
+            section = module.build(ctx)
+            if section is not None:
+                built[section.id] = section
+        ctx.pages = {"index", *built}
+        built["index"] = overview.build(ctx)
     sections = [built[m.ID] for m in SECTIONS if m.ID in built]
     _check_unique(sections)
     return sections
@@ -54,13 +56,19 @@ def _check_unique(sections: list[Section]) -> None:
 
 
 def package_files(ctx: DocContext) -> tuple[list[Section], Files]:
+    with naming_for(ctx.naming):  # the UAT files too: labels and money as on the pages
+        return _package_files(ctx)
+
+
+def _package_files(ctx: DocContext) -> tuple[list[Section], Files]:
     sections = build_sections(ctx)
     line = origin_line(ctx.origin)
-    files = {**html_files(sections, ctx.spec.program.name, line), **markdown_files(sections, line)}
-    if ctx.scenarios:
-        from prm_builder.simulate.uat import uat_csv, uat_rows, uat_xlsx
+    files = {**html_files(sections, ctx.spec.program.name, line, signoff.cover_facts(ctx)),
+             **markdown_files(sections, line)}
+    from prm_builder.simulate.uat import uat_csv, uat_rows, uat_xlsx
 
-        rows = uat_rows(ctx.scenarios)
-        files["uat-plan.csv"] = uat_csv(rows)
-        files["uat-plan.xlsx"] = uat_xlsx(rows, ctx.spec.program.name)
+    # always beside the UAT page: the filled plan, or the empty form when there are no scenarios
+    rows = uat_rows(ctx.scenarios)
+    files["uat-plan.csv"] = uat_csv(rows)
+    files["uat-plan.xlsx"] = uat_xlsx(rows, ctx.spec.program.name)
     return sections, dict(sorted(files.items()))

@@ -96,7 +96,8 @@ def page_file(section_id: str) -> str:
     return f"{section_id}.html"
 
 
-def html_files(sections: list[Section], program: str, origin_line: str) -> Files:
+def html_files(sections: list[Section], program: str, origin_line: str,
+               cover: tuple[tuple[str, str], ...] = ()) -> Files:
     env = _environment(markdown=False)
     template = env.get_template("page.html")
     files: Files = {}
@@ -104,7 +105,8 @@ def html_files(sections: list[Section], program: str, origin_line: str) -> Files
     def render(current: str, shown: list[Section], href: Callable[[Link], str]) -> bytes:
         return template.render(title=shown[0].title if len(shown) == 1 else "Handoff documentation",
                                program=program, sections=sections, shown=shown, current=current,
-                               page_href=page_file, href=href, origin_line=origin_line).encode("utf-8")
+                               page_href=page_file, href=href, origin_line=origin_line,
+                               cover=cover).encode("utf-8")
 
     for section in sections:
         files[page_file(section.id)] = render(

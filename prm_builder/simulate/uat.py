@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from prm_builder.docs.naming import current
 from prm_builder.model.scenarios import Expect, Persona, Scenario, Step
 
 COLUMNS = ("id", "scenario", "persona", "steps in Salesforce", "expected result", "tester", "date",
@@ -39,7 +40,10 @@ def persona_text(p: Persona) -> str:
     return words
 
 
-def _values(fields: dict[str, Any]) -> str:
+def _values(fields: dict[str, Any], obj: str = "") -> str:
+    """'Deal_Amount__c = 50000'; while the handoff package is built (docs.naming.current()),
+    as the tester sees the form: 'Deal Amount = 50,000 USD'."""
+    naming = current() if obj else None
     out = []
     for k, v in fields.items():
         if isinstance(v, str) and v.startswith("@account"):
@@ -48,8 +52,16 @@ def _values(fields: dict[str, Any]) -> str:
             v = f"the '{v[len('@given:'):]}' record"
         elif v == "@record":
             v = "the record"
-        out.append(f"{k} = {v}")
+        elif naming is not None and not isinstance(v, bool) and isinstance(v, (int, float)) \
+                and naming.is_money(f"{obj}.{k}"):
+            v = naming.money(v)
+        out.append(f"{naming.field(f'{obj}.{k}') if naming is not None else k} = {v}")
     return ", ".join(out)
+
+
+def _object(obj: str) -> str:
+    naming = current()
+    return naming.object(obj) if naming is not None else obj
 
 
 def step_text(sc: Scenario, step: Step) -> str:
@@ -58,17 +70,20 @@ def step_text(sc: Scenario, step: Step) -> str:
     a = step.action
     if a == "create":
         values = {**sc.record.fields, **step.fields}
-        text = f"create a {obj}" + (f" with {_values(values)}" if values else "")
+        text = f"create a {_object(obj)}" + (f" with {_values(values, obj)}" if values else "")
         if sc.record.parent:
-            text += f" under a {sc.record.via} record with {_values(sc.record.parent)}"
+            naming = current()
+            parent = naming.target(f"{obj}.{sc.record.via}") if naming is not None else ""
+            text += f" under a {_object(parent) if parent else sc.record.via} record with " \
+                    f"{_values(sc.record.parent, parent)}"
         if step.assignment_rules:
             text += "; tick 'Assign using active assignment rule'"
     elif a == "edit" and step.on:
         key = step.on[len("@given:"):]
         obj_on = next((g.object for g in sc.given if g.key == key), "record")
-        text = f"edit the '{key}' {obj_on}: set {_values(step.fields)}"
+        text = f"edit the '{key}' {_object(obj_on)}: set {_values(step.fields, obj_on)}"
     elif a == "edit":
-        text = f"edit the record: set {_values(step.fields)}" + \
+        text = f"edit the record: set {_values(step.fields, obj)}" + \
             ("; tick 'Assign using active assignment rule'" if step.assignment_rules else "")
     elif a == "submit":
         text = "click Submit for Approval"
@@ -84,11 +99,11 @@ def step_text(sc: Scenario, step: Step) -> str:
         text = f"wait {step.days:g} day(s) {step.hours:g} hour(s) (or run the scheduled path)"
     result = f"{who}{text}."
     if step.expect:
-        result += f" Check: {expect_text(step.expect)}"
+        result += f" Check: {expect_text(step.expect, obj)}"
     return result[0].upper() + result[1:]
 
 
-def expect_text(e: Expect) -> str:
+def expect_text(e: Expect, obj: str = "") -> str:
     parts = []
     if e.blocked:
         parts.append("Salesforce refuses the save" + (f" with a message containing '{e.blocked.message}'"
@@ -107,7 +122,7 @@ def expect_text(e: Expect) -> str:
                 f"waiting for {', '.join(ap.approvers)}" if ap.approvers else ""]
         parts.append("Approval History shows " + ", ".join(b for b in bits if b))
     if e.fields:
-        parts.append("fields: " + _values(e.fields))
+        parts.append("fields: " + _values(e.fields, obj))
     for v in e.visible_to:
         parts.append(f"{persona_text(v.persona)} has {v.access} access")
     for f in e.field_access:
@@ -126,11 +141,11 @@ def uat_rows(scenarios: list[Scenario]) -> list[UatRow]:
         text = "\n".join(f"{n}. {step_text(sc, s)}" for n, s in enumerate(steps, 1))
         if sc.given:
             # the data the story starts from, prepared before step 1
-            prepare = [f"Prepare: {'an' if g.object[0] in 'AEIOU' else 'a'} {g.object} ('{g.key}')"
-                       + (f" with {_values(g.fields)}" if g.fields else "") for g in sc.given]
+            prepare = [f"Prepare: {'an' if _object(g.object)[0] in 'AEIOU' else 'a'} {_object(g.object)} ('{g.key}')"
+                       + (f" with {_values(g.fields, g.object)}" if g.fields else "") for g in sc.given]
             text = "\n".join(prepare) + "\n" + text
         rows.append(UatRow(f"UAT-{i:03d}", sc.name, persona_text(sc.persona), text,
-                           expect_text(sc.expect) if sc.expect else "Each step's check holds."))
+                           expect_text(sc.expect, sc.record.object) if sc.expect else "Each step's check holds."))
     return rows
 
 

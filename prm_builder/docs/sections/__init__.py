@@ -13,6 +13,7 @@ from types import ModuleType
 from prm_builder.docs.sections import (
     approvals,
     attribution,
+    automation,
     checklist,
     configuration,
     content,
@@ -58,6 +59,7 @@ SECTIONS: list[ModuleType] = [
     training_channel_managers,
     training_admin,
     configuration,
+    automation,
     fields,
     runbook,
 ]

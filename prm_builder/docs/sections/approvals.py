@@ -45,7 +45,8 @@ def build(ctx: DocContext) -> Section | None:
     if not processes:
         return None  # no page: nothing in this program is approved
     section.add(Table(("process", "object", "active", "steps", "spec"), tuple(
-        (p.body.get("label", p.full_name), p.full_name.split(".", 1)[0], "yes" if p.body.get("active") else "no",
+        (p.body.get("label", p.full_name), ctx.naming.object(p.full_name.split(".", 1)[0]),
+         "yes" if p.body.get("active") else "no",
          str(len(_list(p.body.get("approvalStep")))), ctx.where(p.source)) for p in processes)))
     for process in processes:
         _document(ctx, section, process)

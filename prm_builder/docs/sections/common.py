@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from prm_builder.docs.naming import current
+
 OPERATIONS = {"equals": "=", "notEqual": "≠", "lessThan": "<", "greaterThan": ">", "lessOrEqual": "≤",
               "greaterOrEqual": "≥", "contains": "contains", "notContain": "does not contain",
               "startsWith": "starts with", "includes": "includes", "excludes": "excludes", "within": "within"}
@@ -17,13 +19,21 @@ def as_list(value: Any) -> list[Any]:
 
 
 def item_text(item: dict[str, Any]) -> str:
-    """One criteria item: 'Lead.Country = United States,Canada' (no value: 'is not blank')."""
+    """One criteria item: 'Lead.Country = United States,Canada' (no value: 'is not blank').
+    While a package is built (docs.naming.current()), by label and with amounts in the
+    program's money format: 'Country = United States or Canada', 'Deal Amount ≥ 50,000 USD'."""
     field = str(item.get("field", ""))
     op = str(item.get("operation", ""))
     value = item.get("value", item.get("valueField"))
+    naming = current()
+    name = naming.field(field) if naming is not None and field else field
     if value in (None, ""):
-        return f"{field} {'is blank' if op == 'equals' else 'is not blank' if op == 'notEqual' else op}".strip()
-    return f"{field} {OPERATIONS.get(op, op)} {value}"
+        return f"{name} {'is blank' if op == 'equals' else 'is not blank' if op == 'notEqual' else op}".strip()
+    if naming is not None and "value" in item:
+        value = naming.value(field, str(value), op)
+    elif naming is not None:
+        value = naming.field(str(value))  # valueField: another field
+    return f"{name} {OPERATIONS.get(op, op)} {value}"
 
 
 def criteria_text(block: Any, items_key: str = "criteriaItems") -> str:

@@ -24,13 +24,13 @@ def build(ctx: DocContext) -> Section | None:
     fields = ctx.of_type("CustomField")
     by_object = {o.full_name: [f for f in fields if f.full_name.split(".", 1)[0] == o.full_name] for o in objects}
     section = Section(ID, TITLE, "The custom objects prm generates, how they relate and their key fields.")
-    section.add(Table(("object", "label", "records named", "sharing", "purpose"), tuple(
-        (o.full_name, str(o.body.get("label", "")), _name_field(o), str(o.body.get("sharingModel", "")), o.purpose)
+    section.add(Table(("object", "API name", "records named", "sharing", "purpose"), tuple(
+        (str(o.body.get("label", "")), o.full_name, _name_field(o), str(o.body.get("sharingModel", "")), o.purpose)
         for o in objects)))
     relations = [(f.full_name.split(".", 1)[0], f) for f in fields if f.body.get("type") in RELATIONSHIPS]
-    section.add(Table(("object", "field", "kind", "points to"), tuple(
-        (obj, f.full_name.split(".", 1)[1], str(f.body.get("type")), str(f.body.get("referenceTo", "")))
-        for obj, f in relations)) if relations else Para("The generated objects have no relationship fields."))
+    section.add(Table(("object", "field", "API name", "kind", "points to"), tuple(
+        (ctx.naming.object(obj), str(f.body.get("label", "")), f.full_name, str(f.body.get("type")),
+         ctx.naming.object(str(f.body.get("referenceTo", "")))) for obj, f in relations)) if relations else Para("The generated objects have no relationship fields."))
     section.add(diagram(objects, by_object, relations))
     return section
 

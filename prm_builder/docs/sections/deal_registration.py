@@ -58,32 +58,16 @@ def build(ctx: DocContext) -> Section | None:
     return section
 
 
-#: list-view column names of standard Lead fields, as Setup labels them
-STANDARD_COLUMNS = {"FULL_NAME": "Name", "LEAD.COMPANY": "Company", "LEAD.CREATED_DATE": "Created Date",
-                    "LEAD.STATUS": "Lead Status", "LEAD.EMAIL": "Email", "LEAD.COUNTRY": "Country"}
-
-
 def list_view_rows(ctx: DocContext) -> list[tuple[str, ...]]:
-    """The generated deal-registration Lead list views: label, filters and columns (by field
-    label), audience."""
-    labels = {c.full_name.split(".", 1)[1]: str(c.body.get("label") or c.full_name)
-              for c in ctx.of_type("CustomField") if c.full_name.startswith("Lead.")}
-    labels.update(STANDARD_COLUMNS)
-
-    def label(name: str) -> str:
-        return labels.get(name, name)
+    """The generated deal-registration Lead list views: label, API name, filters and columns
+    (by field label), audience (the automation page lists every list view the same way)."""
+    from prm_builder.docs.sections.automation import list_view_row
 
     rows = []
     for c in ctx.of_type("ListView"):
-        if not c.full_name.startswith("Lead.Deal_Reg_"):
-            continue
-        body = c.body
-        filters = " AND ".join(item_text({**f, "field": label(str(f.get("field", "")))})
-                               for f in as_list(body.get("filters"))) or "all records"
-        shared = body.get("sharedTo") or {}
-        audience = join(f"group {g}" for g in as_list(shared.get("group"))) if shared else "all internal users"
-        rows.append((str(body.get("label", "")), c.full_name, filters, join(label(str(x)) for x in as_list(body.get("columns"))),
-                     audience))
+        if c.full_name.startswith("Lead.Deal_Reg_"):
+            label, name, _, filters, columns, audience = list_view_row(ctx, c)
+            rows.append((label, name, filters, columns, audience))
     return rows
 
 

@@ -81,16 +81,17 @@ def build(ctx: DocContext) -> Section | None:
         items = list(group)
         title = "Partner account fields (Account)" if obj == "Account" else obj
         section.add(Heading(title, slug(ID, obj)))
-        section.add(Table(("API name", "label", "type", "required", "length", "default", "description",
+        section.add(Table(("field", "API name", "type", "required", "length", "default", "description",
                            "help text", "used by", "spec"), tuple(
-            (c.full_name.split(".", 1)[1], str(c.body.get("label", "")), _type(c.body), _required(c.body),
+            (str(c.body.get("label", "")), c.full_name.split(".", 1)[1], _type(c.body), _required(c.body),
              _length(c.body), _default(c.body), str(c.body.get("description") or "—"),
              str(c.body.get("inlineHelpText") or "—"), "; ".join(users.get(c.full_name, [])) or "—",
              ctx.where(c.source))
             for c in items)))
         for c in items:
             if c.body.get("formula"):
-                section.add(Para(f"Formula of {c.full_name}:"), Code(str(c.body["formula"])))
+                section.add(Para(f"Formula of {c.body.get('label', '')} (`{c.full_name}`):"),
+                            Code(str(c.body["formula"])))
     _existing_fields(ctx, section, {c.full_name for c in fields}, users)
     return section
 
@@ -99,9 +100,10 @@ def _existing_fields(ctx: DocContext, section: Section, generated: set[str], use
     """Standard fields (and fields declared under `org`) that the generated metadata reads:
     prm does not create them, but changing them breaks what is listed."""
     declared = set(ctx.spec.org.fields)
-    rows = [(name, "org (declared in the specs)" if name in declared else "standard", "; ".join(users[name]))
+    rows = [(ctx.naming.field(name, with_object=True), name, "org (declared in the specs)" if name in declared
+             else "standard", "; ".join(users[name]))
             for name in sorted(set(users) - generated, key=_object_order)]
     if rows:
         section.add(Heading("Existing fields the program reads", slug(ID, "existing")))
         section.add(Para("Fields prm does not generate but its rules, flows, reports and processes read."))
-        section.add(Table(("field", "kind", "used by"), tuple(rows)))
+        section.add(Table(("field", "API name", "kind", "used by"), tuple(rows)))

@@ -44,7 +44,7 @@ def build(ctx: DocContext) -> Section | None:
                          f"{hs.score_field} and {hs.band_field}. A component that cannot be scored is left out "
                          "and the score is out of the remaining weights."))
         section.add(Table(("component", "weight", "cap", "definition"), tuple(
-            (name, str(c.weight), f"{c.cap:g}", COMPONENT_TEXT[name]) for name, c in sorted(hs.components.items()))))
+            (name.replace("_", " "), str(c.weight), f"{c.cap:g}", COMPONENT_TEXT[name]) for name, c in sorted(hs.components.items()))))
         section.add(Table(("band", "score"), (("Healthy", f"≥ {hs.bands.healthy:g}"),
                                               ("Watch", f"≥ {hs.bands.watch:g} and < {hs.bands.healthy:g}"),
                                               ("At Risk", f"< {hs.bands.watch:g}")), caption="Bands"))
@@ -74,9 +74,9 @@ def build(ctx: DocContext) -> Section | None:
         fold = folders(perf)
         section.add(Heading("Reports", slug(ID, "reports")))
         section.add(Table(("report", "folder", "report type", "what it shows"), tuple(
-            (r.label, fold[r.audience].name, r.report_type, r.description) for r in reports(spec))))  # type: ignore[arg-type]
-        section.add(Table(("folder", "audience", "shared with"), tuple(
-            (f.name, audience.replace("_", " "),
+            (r.label, fold[r.audience].label, r.report_type, r.description) for r in reports(spec))))  # type: ignore[arg-type]
+        section.add(Table(("folder", "API name", "audience", "shared with"), tuple(
+            (f.label, f.name, audience.replace("_", " "),
              ", ".join(f.groups + f.roles) or ("tier groups (partner users)" if audience == "partner" else "—"))
             for audience, f in sorted(fold.items())), caption="Folders"))
         section.add(Table(("dashboard", "runs as", "components"), tuple(

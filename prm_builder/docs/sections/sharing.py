@@ -19,11 +19,12 @@ def build(ctx: DocContext) -> Section | None:
     section = Section(ID, TITLE, "Who sees which records: org-wide defaults and sharing rules by object.")
     if objects:
         section.add(Heading("Org-wide defaults of generated objects", slug(ID, "owd")))
-        section.add(Table(("object", "internal", "external (partners)"), tuple(
-            (o.full_name, str(o.body.get("sharingModel", "")), str(o.body.get("externalSharingModel") or "—"))
+        section.add(Table(("object", "API name", "internal", "external (partners)"), tuple(
+            (ctx.naming.object(o.full_name), o.full_name, str(o.body.get("sharingModel", "")),
+             str(o.body.get("externalSharingModel") or "—"))
             for o in objects)))
     for component in rules:
-        section.add(Heading(f"Sharing rules on {component.full_name}", slug(ID, component.full_name)))
+        section.add(Heading(f"Sharing rules on {ctx.naming.object(component.full_name)}", slug(ID, component.full_name)))
         if component.notes:
             section.add(Para(" ".join(component.notes)))
         rows = [(str(r.get("label") or r.get("fullName")), "criteria", _shared_to(r), criteria_text(r),

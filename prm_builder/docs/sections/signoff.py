@@ -119,3 +119,14 @@ def build(ctx: DocContext) -> Section:
     section.add(Table(("name", "role", "decisions owned", "signature", "date"), tuple(
         (name or BLANK, role or "—", owned, BLANK, BLANK) for name, role, owned in approvers(ctx))))
     return section
+
+
+def cover_facts(ctx: DocContext) -> tuple[tuple[str, str], ...]:
+    """What the printed cover says is being handed over (the document control table, short)."""
+    o, report = ctx.origin, ctx.checklist
+    checklist = ("not run" if report is None else
+                 f"{'passes' if report.ok else 'does not pass'} as of {o.as_of}")
+    signers = [name or role for name, role, _ in approvers(ctx)]
+    return (("Program", ctx.spec.program.name), ("Version", version(ctx)),
+            ("Spec commit", o.commit[:12] if o.commit else f"not committed (sha256 {o.digest[:12]})"),
+            ("Date judged", o.as_of or "—"), ("Review checklist", checklist), ("Approvers", join(signers)))
