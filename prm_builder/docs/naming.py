@@ -53,6 +53,9 @@ class Naming:
     objects: dict[str, str] = field(default_factory=dict)
     #: 'MDF_Request__c.MDF_Budget__c' -> 'MDF_Budget__c': the object a lookup / master-detail points to
     targets: dict[str, str] = field(default_factory=dict)
+    #: 'Account.Commission_Liability__c' -> 'Commission__c.Net_Amount__c': a sum/min/max roll-up
+    #: has the type of the field it summarizes (a count is a number)
+    summarized: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, components: list[Component], currency: str) -> "Naming":
@@ -63,6 +66,8 @@ class Naming:
                                               str(c.body.get("type", "")))
                 if c.body.get("referenceTo"):
                     naming.targets[c.full_name] = str(c.body["referenceTo"])
+                if c.body.get("summarizedField") and c.body.get("summaryOperation") != "count":
+                    naming.summarized[c.full_name] = str(c.body["summarizedField"])
             elif c.type == "CustomObject" and c.body.get("label"):
                 naming.objects[c.full_name] = str(c.body["label"])
         return naming
@@ -82,6 +87,8 @@ class Naming:
         return self.targets.get(full_name, "")
 
     def field_type(self, full_name: str) -> str:
+        if full_name in self.summarized:
+            return self.field_type(self.summarized[full_name])
         if full_name in self.fields:
             return self.fields[full_name][1]
         obj, _, name = full_name.rpartition(".")

@@ -129,8 +129,9 @@ def expect_text(e: Expect, obj: str = "") -> str:
         parts.append(f"{persona_text(f.persona)} has {f.access} access to {f.field}")
     for r in e.records:
         count = "" if r.count is None else f"{r.count} "
-        where = f" with {_values(r.where)}" if r.where else ""
-        parts.append(f"{count}{r.object} record(s){where}" + (f" having {_values(r.fields)}" if r.fields else ""))
+        where = f" with {_values(r.where, r.object)}" if r.where else ""
+        parts.append(f"{count}{_object(r.object)} record(s){where}"
+                     + (f" having {_values(r.fields, r.object)}" if r.fields else ""))
     return "; ".join(parts) + "."
 
 
