@@ -9,6 +9,7 @@ inline in a page, as a standalone .svg file, and on paper.
 from __future__ import annotations
 
 import functools
+import math
 import textwrap
 from dataclasses import dataclass
 from typing import Iterable, Sequence
@@ -150,7 +151,7 @@ def layout(graph: Graph) -> tuple[dict[str, tuple[float, float, float, float]], 
     offset = 0.0
     for component in g.C:  # disconnected parts side by side, in the order of their first node
         sug = SugiyamaLayout(component)
-        sug.xspace, sug.yspace = 36, 44
+        sug.xspace, sug.yspace = 36, 56  # room for an edge label between ranks
         sug.init_all()
         sug.draw()
         xs = [v.view.xy[0] - v.view.w / 2 for v in component.sV]
@@ -171,7 +172,42 @@ def layout(graph: Graph) -> tuple[dict[str, tuple[float, float, float, float]], 
         pts[0] = _clip(pts[1], boxes[e.src])
         pts[-1] = _clip(pts[-2], boxes[e.dst])
         routes.append(pts)
-    return boxes, routes
+    return boxes, _separate_opposites(graph, boxes, routes)
+
+
+#: how far apart the two edges of a pair running both ways (a -> b and b -> a) are drawn
+OPPOSITE_GAP = 22.0
+
+
+def _separate_opposites(graph: Graph, boxes: dict[str, tuple[float, float, float, float]],
+                        routes: list[list[tuple[float, float]]]) -> list[list[tuple[float, float]]]:
+    """a -> b and b -> a (promotion and demotion) would be one line with two arrow heads: draw
+    each straight pair as two parallel lines, each half a gap to its own side."""
+    index = {(e.src, e.dst): i for i, e in enumerate(graph.edges)}
+    out = list(routes)
+    for (src, dst), i in index.items():
+        j = index.get((dst, src))
+        if j is None or len(routes[i]) != 2 or len(routes[j]) != 2:
+            continue
+        (x1, y1), (x2, y2) = boxes[src][:2], boxes[dst][:2]
+        length = math.hypot(x2 - x1, y2 - y1) or 1.0
+        # the normal to the right of src -> dst: the reverse edge gets the other side
+        nx, ny = -(y2 - y1) / length * OPPOSITE_GAP / 2, (x2 - x1) / length * OPPOSITE_GAP / 2
+        a, b = (x1 + nx, y1 + ny), (x2 + nx, y2 + ny)
+        out[i] = [_exit(a, b, boxes[src]), _exit(b, a, boxes[dst])]
+    return out
+
+
+def _exit(start: tuple[float, float], toward: tuple[float, float],
+          box: tuple[float, float, float, float]) -> tuple[float, float]:
+    """Where the ray from `start` (inside the box, not necessarily its centre) towards
+    `toward` leaves the box."""
+    (sx, sy), (cx, cy, w, h) = start, box
+    dx, dy = toward[0] - sx, toward[1] - sy
+    ts = [((cx + w / 2 if dx > 0 else cx - w / 2) - sx) / dx if dx else float("inf"),
+          ((cy + h / 2 if dy > 0 else cy - h / 2) - sy) / dy if dy else float("inf")]
+    t = max(0.0, min(ts))
+    return sx + dx * t, sy + dy * t
 
 
 def _dist(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -240,11 +276,11 @@ def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, st
     min_y = min(y - h / 2 for _, y, _, h in boxes.values()) - MARGIN
     max_x = max(x + w / 2 for x, _, w, _ in boxes.values()) + MARGIN
     max_y = max(y + h / 2 for _, y, _, h in boxes.values()) + MARGIN
-    for route, edge in zip(routes, graph.edges):  # edge labels may stick out of the node area
-        if edge.label:
-            lx, _ = _label_point(route)
-            half = len(edge.label) * CHAR_W * 0.9 / 2 + 4
-            min_x, max_x = min(min_x, lx - half - 4), max(max_x, lx + half + 4)
+    labels = place_labels(graph, boxes, routes)
+    for rect in labels:  # edge labels may stick out of the node area
+        if rect is not None:
+            min_x, max_x = min(min_x, rect[0] - 4), max(max_x, rect[2] + 4)
+            min_y, max_y = min(min_y, rect[1] - 4), max(max_y, rect[3] + 4)
     width, height = max_x - min_x, max_y - min_y
     svg = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
     tiles = print_tiles(boxes, (min_x, min_y, max_x, max_y))
@@ -275,11 +311,12 @@ def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, st
         path = _el(edges_g, "path", **{"class": f"edge edge-{edge.kind}"}, **attrs)
         path.set("data-from", edge.src)
         path.set("data-to", edge.dst)
-        if edge.label:
-            lx, ly = _label_point(route)
-            w = len(edge.label) * CHAR_W * 0.9 + 8
-            _el(edges_g, "rect", x=_n(lx - w / 2), y=_n(ly - 8), width=_n(w), height="16", fill="#ffffff",
-                opacity="0.9")
+    for edge, rect in zip(graph.edges, labels):  # labels over every line, so no line crosses one
+        stroke, _ = EDGE_STYLES[edge.kind]
+        if rect is not None:
+            lx, ly = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
+            _el(edges_g, "rect", x=_n(rect[0]), y=_n(rect[1]), width=_n(rect[2] - rect[0]), height=_n(LABEL_H),
+                fill="#ffffff", opacity="0.9", **{"class": "edge-label-box"})
             _el(edges_g, "text", x=_n(lx), y=_n(ly + 4), text_anchor="middle", fill=stroke,
                 font_size=str(FONT_SIZE - 1), **{"class": "edge-label"}).text = edge.label
     nodes_g = _el(drawing, "g", **{"class": "nodes"})
@@ -349,11 +386,96 @@ def print_tiles(boxes: dict[str, tuple[float, float, float, float]],
     return tiles
 
 
-def _label_point(route: list[tuple[float, float]]) -> tuple[float, float]:
-    if len(route) > 2:
-        return route[len(route) // 2]
-    (x1, y1), (x2, y2) = route[0], route[-1]
-    return (x1 + x2) / 2, (y1 + y2) / 2
+#: edge labels: height of the label's background, and where along its edge a label may sit
+#: (fractions of the edge's length, the middle first)
+LABEL_H = 16.0
+LABEL_CLEAR = 5.0
+ARROW = 9.0  # an arrow head's reach back along its edge
+LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def label_width(label: str) -> float:
+    return len(label) * CHAR_W * 0.9 + 8
+
+
+def place_labels(graph: Graph, boxes: dict[str, tuple[float, float, float, float]],
+                 routes: list[list[tuple[float, float]]]) -> list[Rect | None]:
+    """A box per labelled edge, on its own edge (or just beside it), that overlaps no node,
+    no other label and no other edge: a label never sits on a crossing, where it could be
+    read as the other edge's. The first free spot from the middle outwards wins; with none
+    free, the spot with the fewest conflicts."""
+    nodes = [(x - w / 2 - 2, y - h / 2 - 2, x + w / 2 + 2, y + h / 2 + 2) for x, y, w, h in boxes.values()]
+    # arrow heads (every edge's, the label's own included) stay visible
+    nodes += [(x - ARROW, y - ARROW, x + ARROW, y + ARROW) for x, y in (r[-1] for r in routes if r)]
+    placed: list[Rect | None] = []
+    taken: list[Rect] = []
+    for i, (edge, route) in enumerate(zip(graph.edges, routes)):
+        if not edge.label:
+            placed.append(None)
+            continue
+        w = label_width(edge.label)
+        others = [r for j, r in enumerate(routes) if j != i]
+        best: tuple[int, Rect] | None = None
+        for x, y in _spots(route, w):
+            rect = (x - w / 2, y - LABEL_H / 2, x + w / 2, y + LABEL_H / 2)
+            # kept a few units clear of other lines too: a label touching a crossing reads as either edge's
+            near = (rect[0] - LABEL_CLEAR, rect[1] - LABEL_CLEAR, rect[2] + LABEL_CLEAR, rect[3] + LABEL_CLEAR)
+            conflicts = (sum(_overlap(rect, n) for n in nodes) * 3 + sum(_overlap(near, t) for t in taken) * 3
+                         + sum(_crosses(near, r) for r in others))
+            if best is None or conflicts < best[0]:
+                best = (conflicts, rect)
+            if conflicts == 0:
+                break
+        assert best is not None
+        placed.append(best[1])
+        taken.append(best[1])
+    return placed
+
+
+def _spots(route: list[tuple[float, float]], width: float) -> list[tuple[float, float]]:
+    """Candidate label centres: points along the route, then the same points beside it."""
+    lengths = [math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(route, route[1:])]
+    total = sum(lengths) or 1.0
+    on: list[tuple[float, float]] = []
+    for f in LABEL_SPOTS:
+        at = f * total
+        for (a, b), n in zip(zip(route, route[1:]), lengths):
+            if at <= n or n == lengths[-1]:
+                t = at / n if n else 0.0
+                on.append((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t))
+                break
+            at -= n
+    beside = [(x + dx, y) for x, y in on for dx in (width / 2 + 6, -width / 2 - 6)]
+    return on + beside
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _crosses(rect: Rect, route: list[tuple[float, float]]) -> bool:
+    return any(segment_hits_rect(a, b, rect) for a, b in zip(route, route[1:]))
+
+
+def segment_hits_rect(a: tuple[float, float], b: tuple[float, float], rect: Rect) -> bool:
+    """Whether the segment a-b passes through the rectangle (Liang-Barsky clipping)."""
+    x0, y0, x1, y1 = rect
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - x0), (dx, x1 - a[0]), (-dy, a[1] - y0), (dy, y1 - a[1])):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return False
+    return True
 
 
 def chain(ids: Iterable[str]) -> list[tuple[str, str]]:

@@ -3,9 +3,12 @@ as a diagram (MDF budgets, requests and claims; co-marketing assets; ...)."""
 
 from __future__ import annotations
 
+from typing import Any, Iterator
+
 from prm_builder.docs.content import Diagram, Para, Section, Table
 from prm_builder.docs.context import DocContext
 from prm_builder.docs.diagram import Edge, Graph, Node, render_svg
+from prm_builder.docs.sections.common import as_list
 from prm_builder.generate.component import Component
 
 ID = "data-model"
@@ -13,8 +16,10 @@ TITLE = "Data model"
 
 RELATIONSHIPS = ("MasterDetail", "Lookup")
 #: field types worth showing in the diagram besides relationships (the rest: field reference)
-KEY_TYPES = ("Currency", "Picklist", "Date", "Percent")
+KEY_TYPES = ("Currency", "Picklist", "Date", "Percent", "Summary")
 MAX_KEY_FIELDS = 6
+#: edges that are no relationship field: how an object without one still connects (dotted)
+USES = "expire"
 
 
 def build(ctx: DocContext) -> Section | None:
@@ -31,8 +36,45 @@ def build(ctx: DocContext) -> Section | None:
     section.add(Table(("object", "field", "kind", "points to"), tuple(
         (obj, f.full_name.split(".", 1)[1], str(f.body.get("type")), str(f.body.get("referenceTo", "")))
         for obj, f in relations)) if relations else Para("The generated objects have no relationship fields."))
-    section.add(diagram(objects, by_object, relations))
+    section.add(diagram(objects, by_object, relations, uses(ctx, objects)))
     return section
+
+
+def _objects_in(value: Any) -> Iterator[str]:
+    """Every `object` a flow element names (record lookups, updates, the start element)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "object" and isinstance(item, str):
+                yield item
+            else:
+                yield from _objects_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _objects_in(item)
+
+
+def uses(ctx: DocContext, objects: list[Component]) -> list[Edge]:
+    """The links the generated automation and sharing make between objects besides their
+    relationship fields: a lead converts to an opportunity; a flow on one object reads
+    another (the lead SLA flow reads the PRM_Lead_Route records); sharing rules open an
+    object to the partner tiers (co-marketing content by category)."""
+    names = {o.full_name for o in objects}
+    edges: list[Edge] = []
+    if {"Lead", "Opportunity"} <= names and getattr(ctx.spec, "deal_registration", None) is not None:
+        edges.append(Edge("Lead", "Opportunity", "converts to (deal registration)", USES))
+    for flow in ctx.of_type("Flow"):
+        start = (flow.body.get("start") or {}).get("object")
+        if start not in names:
+            continue
+        for read in sorted(set(_objects_in(flow.body)) & names - {start}):
+            edges.append(Edge(read, start, f"read by flow {flow.full_name}", USES))
+    for rules in ctx.of_type("SharingRules"):
+        if rules.full_name in names and rules.full_name not in ("Lead", "Account") and "Account" in names:
+            fields = sorted({str(i.get("field")) for r in as_list(rules.body.get("sharingCriteriaRules"))
+                             for i in as_list(r.get("criteriaItems")) if i.get("field")})
+            if fields:
+                edges.append(Edge("Account", rules.full_name, f"shared with partner tiers by {', '.join(fields)}", USES))
+    return edges
 
 
 def _name_field(obj: Component) -> str:
@@ -42,11 +84,14 @@ def _name_field(obj: Component) -> str:
 
 
 def diagram(objects: list[Component], by_object: dict[str, list[Component]],
-            relations: list[tuple[str, Component]]) -> Diagram:
+            relations: list[tuple[str, Component]], links: list[Edge] = ()) -> Diagram:  # type: ignore[assignment]
     nodes: list[Node] = []
     for o in objects:
         key = [f for f in by_object[o.full_name] if f.body.get("type") in RELATIONSHIPS]
-        key += [f for f in by_object[o.full_name] if f.body.get("type") in KEY_TYPES][:MAX_KEY_FIELDS]
+        others = [f for f in by_object[o.full_name] if f.body.get("type") not in RELATIONSHIPS]
+        # key types first, then any other generated field while there is room
+        others.sort(key=lambda f: f.body.get("type") not in KEY_TYPES)
+        key += others[:MAX_KEY_FIELDS]
         nodes.append(Node(o.full_name, f"{o.body.get('label', o.full_name)} ({o.full_name})", "data",
                           tuple(f"{f.full_name.split('.', 1)[1]}: {f.body.get('type')}" for f in key)))
     known = {n.id for n in nodes}
@@ -61,6 +106,8 @@ def diagram(objects: list[Component], by_object: dict[str, list[Component]],
         if target:
             # parent above child: the edge runs from the parent (one) to the child (many)
             edges.append(Edge(target, obj, f"{f.full_name.split('.', 1)[1]} ({'master' if f.body.get('type') == 'MasterDetail' else 'lookup'})", "link"))
+    edges += [e for e in links if e.src in known and e.dst in known]
     graph = Graph(tuple(nodes), tuple(edges))
-    title = "Data model: generated objects (grey) and the existing objects they point to (blue); arrows run parent to child"
+    title = ("Data model: generated objects (grey) and the existing objects they point to (blue); arrows run parent "
+             "to child; dotted: conversion, flows and sharing that link objects without a relationship field")
     return Diagram("data-model", title, render_svg("data-model", title, graph), graph.labels())
