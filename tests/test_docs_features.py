@@ -123,10 +123,10 @@ def test_data_model_diagram_shows_objects_relationships_and_key_fields() -> None
 
 
 def test_routing_diagram_has_no_unmatched_path_after_a_catch_all_entry() -> None:
-    from prm_builder.docs.sections.lead_distribution import routing_diagram
+    from prm_builder.docs.routing import routing_diagrams
 
-    with_catch_all = routing_diagram("R", [_entry("Q1", ("Lead.Country", "equals", "US")), _entry("Pool")])
+    [with_catch_all] = routing_diagrams("R", [_entry("Q1", ("Lead.Country", "equals", "US")), _entry("Pool")])
     assert "No entry matched" not in with_catch_all.labels
     assert with_catch_all.labels.count("Pool") == 1
-    without = routing_diagram("R", [_entry("Q1", ("Lead.Country", "equals", "US"))])
+    [without] = routing_diagrams("R", [_entry("Q1", ("Lead.Country", "equals", "US"))])
     assert "No entry matched" in without.labels

@@ -9,10 +9,11 @@ inline in a page, as a standalone .svg file, and on paper.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import textwrap
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from grandalf.graphs import Edge as GEdge
 from grandalf.graphs import Graph as GGraph
@@ -243,40 +244,77 @@ def merge_parallel(graph: Graph) -> Graph:
     return Graph(graph.nodes, tuple(merged.values()))
 
 
-def ladder_layout(graph: Graph, rows: Sequence[tuple[str, str | None]]) -> tuple[
-        dict[str, tuple[float, float, float, float]], list[list[tuple[float, float]]]]:
-    """Rows of (left node, right node or None), top to bottom: the layout a layered layout
-    gives a chain of tests with one target each, computed directly in linear time (the
-    layout library's graph construction is quadratic and recursive in a long chain)."""
+#: two-column layout: the gap between the columns, between boxes, and between the lanes of the
+#: edges that leave and re-enter the right column on its right-hand side
+COLUMN_GAP, ROW_GAP, LANE_GAP = 120.0, 40.0, 16.0
+#: room between the right column and its first lane for the labels of the lane edges
+LANE_LABEL_ROOM = 80.0
+
+
+def column_layout(graph: Graph, left: Sequence[str], right: Sequence[str]) -> tuple[
+        dict[str, tuple[float, float, float, float]], list[list[tuple[float, float]]], dict[int, tuple[float, float]]]:
+    """A chain of tests top to bottom on the left (`left`, in order), their targets on the
+    right (`right`, each level with its first test or lower), computed directly in linear
+    time. Edges between right-column boxes (a lead moving from queue to queue) run in lanes
+    on the right of that column, one lane each, so they cross no box and no other such edge;
+    their labels sit where they leave their box, before the lanes (the third value: edge
+    index -> preferred label centre)."""
     sizes = {n.id: _size(n) for n in graph.nodes}
-    left_w = max(sizes[left][0] for left, _ in rows)
-    right_w = max((sizes[right][0] for _, right in rows if right), default=0.0)
-    left_x, right_x = left_w / 2, left_w + 36 + 60 + right_w / 2
+    left_w = max(sizes[i][0] for i in left)
+    right_w = max((sizes[i][0] for i in right), default=0.0)
+    left_x, right_x = left_w / 2, left_w + COLUMN_GAP + right_w / 2
     boxes: dict[str, tuple[float, float, float, float]] = {}
     y = 0.0
-    for left, right in rows:
-        height = max(sizes[left][1], sizes[right][1] if right else 0.0)
-        boxes[left] = (left_x, y + height / 2, *sizes[left])
-        if right:
-            boxes[right] = (right_x, y + height / 2, *sizes[right])
-        y += height + 44
+    for i in left:
+        boxes[i] = (left_x, y + sizes[i][1] / 2, *sizes[i])
+        y += sizes[i][1] + ROW_GAP
+    first_source = {}
+    for e in graph.edges:
+        if e.src in boxes and e.dst not in boxes:
+            first_source.setdefault(e.dst, boxes[e.src][1])
+    y = 0.0
+    for i in right:
+        h = sizes[i][1]
+        top = max(y, first_source.get(i, y + h / 2) - h / 2)
+        boxes[i] = (right_x, top + h / 2, *sizes[i])
+        y = top + h + ROW_GAP
+    right_set, lane = set(right), 0
+    edge_x = left_w + COLUMN_GAP + right_w + LANE_LABEL_ROOM
     routes = []
+    preferred: dict[int, tuple[float, float]] = {}
+    arrived: dict[str, int] = {}
     for e in graph.edges:
         a, b = boxes[e.src], boxes[e.dst]
-        routes.append([_clip(b[:2], a), _clip(a[:2], b)])
-    return boxes, routes
+        if e.src in right_set and e.dst in right_set:
+            lane += 1
+            x = edge_x + lane * LANE_GAP
+            preferred[len(routes)] = (left_w + COLUMN_GAP + right_w + LANE_LABEL_ROOM / 2 + 4, a[1] + 6)
+            # out below the middle, in above it: a box's lines in and out never share a point
+            k = arrived[e.dst] = arrived.get(e.dst, -1) + 1
+            ya, yb = a[1] + 6, max(b[1] - 6 - 8 * k, b[1] - b[3] / 2 + 4)
+            routes.append([(a[0] + a[2] / 2, ya), (x, ya), (x, yb), (b[0] + b[2] / 2, yb)])
+        elif a[0] == b[0]:
+            routes.append([_clip(b[:2], a), _clip(a[:2], b)])
+        else:  # left to right: from the test's right side to the target's left side
+            routes.append([(a[0] + a[2] / 2, a[1]), (b[0] - b[2] / 2, b[1])])
+    return boxes, routes, preferred
 
 
-def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, str | None]] | None = None) -> str:
+def render_svg(name: str, title: str, graph: Graph,
+               columns: tuple[Sequence[str], Sequence[str]] | None = None) -> str:
     """The diagram as an SVG document string (no XML declaration: it is embedded inline too).
-    With `rows`, the nodes are placed as a ladder (ladder_layout) instead of by grandalf."""
+    With `columns` (left ids, right ids), the nodes are placed by column_layout instead of grandalf."""
     graph = merge_parallel(graph)
-    boxes, routes = ladder_layout(graph, rows) if rows is not None else layout(graph)
+    preferred: dict[int, tuple[float, float]] = {}
+    if columns is not None:
+        boxes, routes, preferred = column_layout(graph, *columns)
+    else:
+        boxes, routes = layout(graph)
     min_x = min(x - w / 2 for x, _, w, _ in boxes.values()) - MARGIN
     min_y = min(y - h / 2 for _, y, _, h in boxes.values()) - MARGIN
     max_x = max(x + w / 2 for x, _, w, _ in boxes.values()) + MARGIN
     max_y = max(y + h / 2 for _, y, _, h in boxes.values()) + MARGIN
-    labels = place_labels(graph, boxes, routes)
+    labels = place_labels(graph, boxes, routes, COLUMN_SPOTS if columns is not None else LABEL_SPOTS, preferred)
     for rect in labels:  # edge labels may stick out of the node area
         if rect is not None:
             min_x, max_x = min(min_x, rect[0] - 4), max(max_x, rect[2] + 4)
@@ -392,6 +430,8 @@ LABEL_H = 16.0
 LABEL_CLEAR = 5.0
 ARROW = 9.0  # an arrow head's reach back along its edge
 LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)
+#: column_layout: a test's edge to its target is labelled near the test, before it meets other edges
+COLUMN_SPOTS = (0.2, 0.3, 0.12, 0.4, 0.5, 0.6, 0.7, 0.78, 0.85)
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 
@@ -400,7 +440,8 @@ def label_width(label: str) -> float:
 
 
 def place_labels(graph: Graph, boxes: dict[str, tuple[float, float, float, float]],
-                 routes: list[list[tuple[float, float]]]) -> list[Rect | None]:
+                 routes: list[list[tuple[float, float]]], spots: Sequence[float] = LABEL_SPOTS,
+                 preferred: dict[int, tuple[float, float]] | None = None) -> list[Rect | None]:
     """A box per labelled edge, on its own edge (or just beside it), that overlaps no node,
     no other label and no other edge: a label never sits on a crossing, where it could be
     read as the other edge's. The first free spot from the middle outwards wins; with none
@@ -410,19 +451,36 @@ def place_labels(graph: Graph, boxes: dict[str, tuple[float, float, float, float
     nodes += [(x - ARROW, y - ARROW, x + ARROW, y + ARROW) for x, y in (r[-1] for r in routes if r)]
     placed: list[Rect | None] = []
     taken: list[Rect] = []
+    # each route's bounding box first: most candidate spots are nowhere near most edges
+    spans = [(min(x for x, _ in r), min(y for _, y in r), max(x for x, _ in r), max(y for _, y in r)) if r
+             else (0.0, 0.0, 0.0, 0.0) for r in routes]
     for i, (edge, route) in enumerate(zip(graph.edges, routes)):
         if not edge.label:
             placed.append(None)
             continue
         w = label_width(edge.label)
-        others = [r for j, r in enumerate(routes) if j != i]
         best: tuple[int, Rect] | None = None
-        for x, y in _spots(route, w):
+        first = [preferred[i]] if preferred and i in preferred else []
+        vertical = len(route) == 2 and abs(route[0][0] - route[1][0]) < 1  # a chain edge: its middle first
+        for x, y in itertools.chain(first, _spots(route, w, LABEL_SPOTS if vertical else spots)):
             rect = (x - w / 2, y - LABEL_H / 2, x + w / 2, y + LABEL_H / 2)
             # kept a few units clear of other lines too: a label touching a crossing reads as either edge's
             near = (rect[0] - LABEL_CLEAR, rect[1] - LABEL_CLEAR, rect[2] + LABEL_CLEAR, rect[3] + LABEL_CLEAR)
-            conflicts = (sum(_overlap(rect, n) for n in nodes) * 3 + sum(_overlap(near, t) for t in taken) * 3
-                         + sum(_crosses(near, r) for r in others))
+            limit = best[0] if best is not None else 1 << 30
+            conflicts = 0
+            for n in nodes:
+                if conflicts >= limit:
+                    break
+                conflicts += 3 * _overlap(rect, n)
+            for t in taken:
+                if conflicts >= limit:
+                    break
+                conflicts += 3 * _overlap(near, t)
+            for j, other in enumerate(routes):
+                if conflicts >= limit:
+                    break  # no better than the best spot so far
+                if j != i and _overlap(near, spans[j]) and _crosses(near, other):
+                    conflicts += 1
             if best is None or conflicts < best[0]:
                 best = (conflicts, rect)
             if conflicts == 0:
@@ -433,21 +491,24 @@ def place_labels(graph: Graph, boxes: dict[str, tuple[float, float, float, float
     return placed
 
 
-def _spots(route: list[tuple[float, float]], width: float) -> list[tuple[float, float]]:
-    """Candidate label centres: points along the route, then the same points beside it."""
+def _spots(route: list[tuple[float, float]], width: float, spots: Sequence[float]) -> Iterator[tuple[float, float]]:
+    """Candidate label centres: points along the route, then the same points beside it
+    (lazily: the first free one usually ends the search)."""
     lengths = [math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(route, route[1:])]
     total = sum(lengths) or 1.0
     on: list[tuple[float, float]] = []
-    for f in LABEL_SPOTS:
+    for f in spots:
         at = f * total
         for (a, b), n in zip(zip(route, route[1:]), lengths):
             if at <= n or n == lengths[-1]:
                 t = at / n if n else 0.0
                 on.append((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t))
+                yield on[-1]
                 break
             at -= n
-    beside = [(x + dx, y) for x, y in on for dx in (width / 2 + 6, -width / 2 - 6)]
-    return on + beside
+    for x, y in on:
+        yield x + width / 2 + 6, y
+        yield x - width / 2 - 6, y
 
 
 def _overlap(a: Rect, b: Rect) -> bool:
