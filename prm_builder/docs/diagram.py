@@ -353,8 +353,10 @@ def render_svg(name: str, title: str, graph: Graph,
         stroke, _ = EDGE_STYLES[edge.kind]
         if rect is not None:
             lx, ly = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
-            _el(edges_g, "rect", x=_n(rect[0]), y=_n(rect[1]), width=_n(rect[2] - rect[0]), height=_n(LABEL_H),
-                fill="#ffffff", opacity="0.9", **{"class": "edge-label-box"})
+            box = _el(edges_g, "rect", x=_n(rect[0]), y=_n(rect[1]), width=_n(rect[2] - rect[0]), height=_n(LABEL_H),
+                      fill="#ffffff", opacity="0.9", **{"class": "edge-label-box"})
+            box.set("data-from", edge.src)  # which edge the label belongs to (tests check it is clear of the others)
+            box.set("data-to", edge.dst)
             _el(edges_g, "text", x=_n(lx), y=_n(ly + 4), text_anchor="middle", fill=stroke,
                 font_size=str(FONT_SIZE - 1), **{"class": "edge-label"}).text = edge.label
     nodes_g = _el(drawing, "g", **{"class": "nodes"})
@@ -430,6 +432,7 @@ LABEL_H = 16.0
 LABEL_CLEAR = 5.0
 ARROW = 9.0  # an arrow head's reach back along its edge
 LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)
+FINE_SPOTS = tuple(k / 40 for k in range(2, 39))
 #: column_layout: a test's edge to its target is labelled near the test, before it meets other edges
 COLUMN_SPOTS = (0.2, 0.3, 0.12, 0.4, 0.5, 0.6, 0.7, 0.78, 0.85)
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -462,7 +465,9 @@ def place_labels(graph: Graph, boxes: dict[str, tuple[float, float, float, float
         best: tuple[int, Rect] | None = None
         first = [preferred[i]] if preferred and i in preferred else []
         vertical = len(route) == 2 and abs(route[0][0] - route[1][0]) < 1  # a chain edge: its middle first
-        for x, y in itertools.chain(first, _spots(route, w, LABEL_SPOTS if vertical else spots)):
+        # the usual spots, then (only when none was free: a crowded diagram) a finer search
+        fine = _spots(route, w, FINE_SPOTS, above=True)
+        for x, y in itertools.chain(first, _spots(route, w, LABEL_SPOTS if vertical else spots), fine):
             rect = (x - w / 2, y - LABEL_H / 2, x + w / 2, y + LABEL_H / 2)
             # kept a few units clear of other lines too: a label touching a crossing reads as either edge's
             near = (rect[0] - LABEL_CLEAR, rect[1] - LABEL_CLEAR, rect[2] + LABEL_CLEAR, rect[3] + LABEL_CLEAR)
@@ -491,7 +496,8 @@ def place_labels(graph: Graph, boxes: dict[str, tuple[float, float, float, float
     return placed
 
 
-def _spots(route: list[tuple[float, float]], width: float, spots: Sequence[float]) -> Iterator[tuple[float, float]]:
+def _spots(route: list[tuple[float, float]], width: float, spots: Sequence[float],
+           above: bool = False) -> Iterator[tuple[float, float]]:
     """Candidate label centres: points along the route, then the same points beside it
     (lazily: the first free one usually ends the search)."""
     lengths = [math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(route, route[1:])]
@@ -509,6 +515,9 @@ def _spots(route: list[tuple[float, float]], width: float, spots: Sequence[float
     for x, y in on:
         yield x + width / 2 + 6, y
         yield x - width / 2 - 6, y
+        if above:
+            yield x, y - LABEL_H - 4
+            yield x, y + LABEL_H + 4
 
 
 def _overlap(a: Rect, b: Rect) -> bool:

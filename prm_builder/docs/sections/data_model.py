@@ -70,10 +70,8 @@ def uses(ctx: DocContext, objects: list[Component]) -> list[Edge]:
             edges.append(Edge(read, start, f"read by flow {flow.full_name}", USES))
     for rules in ctx.of_type("SharingRules"):
         if rules.full_name in names and rules.full_name not in ("Lead", "Account") and "Account" in names:
-            fields = sorted({str(i.get("field")) for r in as_list(rules.body.get("sharingCriteriaRules"))
-                             for i in as_list(r.get("criteriaItems")) if i.get("field")})
-            if fields:
-                edges.append(Edge("Account", rules.full_name, f"shared with partner tiers by {', '.join(fields)}", USES))
+            if as_list(rules.body.get("sharingCriteriaRules")):  # which criteria: the sharing page
+                edges.append(Edge("Account", rules.full_name, "shared by partner tier", USES))
     return edges
 
 
@@ -81,6 +79,17 @@ def _name_field(obj: Component) -> str:
     name = obj.body.get("nameField") or {}
     kind = str(name.get("type", "Text"))
     return f"{name.get('label', 'Name')} ({kind}{', ' + name['displayFormat'] if name.get('displayFormat') else ''})"
+
+
+def _relation(f: Component) -> str:
+    return f"{f.full_name.split('.', 1)[1]} ({'master' if f.body.get('type') == 'MasterDetail' else 'lookup'})"
+
+
+def _field_line(f: Component) -> str:
+    if f.body.get("type") in RELATIONSHIPS:
+        return f"{f.full_name.split('.', 1)[1]} → {f.body.get('referenceTo', '')} " \
+               f"({'master' if f.body.get('type') == 'MasterDetail' else 'lookup'})"
+    return f"{f.full_name.split('.', 1)[1]}: {f.body.get('type')}"
 
 
 def diagram(objects: list[Component], by_object: dict[str, list[Component]],
@@ -93,8 +102,9 @@ def diagram(objects: list[Component], by_object: dict[str, list[Component]],
         others.sort(key=lambda f: f.body.get("type") not in KEY_TYPES)
         key += others[:MAX_KEY_FIELDS]
         nodes.append(Node(o.full_name, f"{o.body.get('label', o.full_name)} ({o.full_name})", "data",
-                          tuple(f"{f.full_name.split('.', 1)[1]}: {f.body.get('type')}" for f in key)))
+                          tuple(_field_line(f) for f in key)))
     known = {n.id for n in nodes}
+    generated = set(known)
     edges = []
     for obj, f in relations:
         target = str(f.body.get("referenceTo", ""))
@@ -105,7 +115,9 @@ def diagram(objects: list[Component], by_object: dict[str, list[Component]],
                 known.add(end)
         if target:
             # parent above child: the edge runs from the parent (one) to the child (many)
-            edges.append(Edge(target, obj, f"{f.full_name.split('.', 1)[1]} ({'master' if f.body.get('type') == 'MasterDetail' else 'lookup'})", "link"))
+            # the child's box names the field ("Partner_Account__c → Account (master)"): a dozen
+            # children of Account drew a dozen long labels on near-parallel lines, on top of each other
+            edges.append(Edge(target, obj, "" if obj in generated else _relation(f), "link"))
     edges += [e for e in links if e.src in known and e.dst in known]
     graph = Graph(tuple(nodes), tuple(edges))
     title = ("Data model: generated objects (grey) and the existing objects they point to (blue); arrows run parent "

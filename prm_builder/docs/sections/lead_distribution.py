@@ -7,13 +7,15 @@ page shows exactly what is deployed: entry order is the order the org evaluates.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prm_builder.docs.content import Heading, Para, Section, Table
 from prm_builder.docs.context import DocContext, join
 from prm_builder.docs.sections.common import as_list, criteria_text
-from prm_builder.docs.routing import Region, Sla, routing_diagrams
 from prm_builder.generate.component import Component
+
+if TYPE_CHECKING:
+    from prm_builder.docs.routing import Region, Sla
 
 ID = "lead-distribution"
 TITLE = "Lead distribution"
@@ -114,12 +116,16 @@ def _push(ctx: DocContext, section: Section, component: Component, rule: dict[st
     section.add(Table(("order", "assigned to", "criteria"), tuple(
         (str(n), f"{e.get('assignedToType', 'Queue')} {e.get('assignedTo', '')}".strip(), criteria_text(e))
         for n, e in enumerate(entries, 1)), caption=f"Entries of {name}"))
+    from prm_builder.docs.routing import routing_diagrams  # here: docs.routing reads sections.common
+
     for diagram in routing_diagrams(name, entries, regions(ctx), routing_sla(ctx)):
         section.add(diagram)
 
 
 def regions(ctx: DocContext) -> list[Region]:
     """What the routing diagrams are split by: the territories, else the distribution tiers."""
+    from prm_builder.docs.routing import Region
+
     ld = ctx.spec.lead_distribution
     if ld is None:
         return []
@@ -130,6 +136,8 @@ def regions(ctx: DocContext) -> list[Region]:
 
 
 def routing_sla(ctx: DocContext) -> Sla | None:
+    from prm_builder.docs.routing import Sla
+
     ld = ctx.spec.lead_distribution
     if ld is None or ld.sla is None:
         return None
