@@ -129,3 +129,47 @@ def test_every_text_fits_its_box_in_a_browser() -> None:
             page = browser.open(svg.as_uri(), width=1200, height=900)
             bad += [(program, svg.name, *b) for b in json.loads(page.evaluate(TEXT_FIT_JS))]
     assert bad == []
+
+
+#: A4 portrait less the print stylesheet's 15 mm side margins (the narrowest printed page), CSS px
+A4_CONTENT_PX = (210 - 2 * 15) / 25.4 * 96
+READABLE_PT = 7.0
+
+
+def test_every_diagram_prints_no_text_below_a_readable_size() -> None:
+    """From the print stylesheet's rules, without a browser: a diagram prints at its own
+    size or shrunk to the page width (max-width: 100%); one too large for that prints in
+    parts (print tiles), each at most MIN_SCALE and shrunk to the page width if wider.
+    The smallest text times that scale, in points (x 0.75), is at least 7 pt."""
+    from prm_builder.docs.diagram import MIN_SCALE
+
+    small = []
+    for program, svg in diagram_files():
+        d = read(svg)
+        if len(d.tiles) > 1:
+            scale = min(min(MIN_SCALE, A4_CONTENT_PX / (t[2] - t[0])) for t in d.tiles)
+        else:
+            scale = min(1.0, A4_CONTENT_PX / d.width)
+        printed = min(d.font_sizes) * scale * 0.75
+        if printed < READABLE_PT:
+            small.append((program, svg.name, round(printed, 2)))
+    assert small == []
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+def test_every_program_prints_its_diagrams_at_a_readable_size_in_a_browser() -> None:
+    """The same, measured: each program's print.html at the A4 content width in print media."""
+    import math
+
+    from tests.test_docs_pdf import PRINT_LAYOUT_JS
+
+    small, seen = [], 0
+    with Chromium(CHROMIUM) as browser:  # type: ignore[arg-type]
+        for program, out in packages().items():
+            page = browser.open((out / "print.html").as_uri(), width=math.floor(A4_CONTENT_PX), height=1000)
+            browser.send("Emulation.setEmulatedMedia", {"media": "print"}, session=page.session)
+            for d in json.loads(page.evaluate(PRINT_LAYOUT_JS))["diagrams"]:
+                seen += 1
+                if d["smallest"] * d["scale"] * 0.75 < READABLE_PT or d["right"] > A4_CONTENT_PX + 0.5:
+                    small.append((program, d))
+    assert seen >= 20 and small == []
