@@ -4,8 +4,10 @@ their diagrams read back from the SVG files."""
 
 from __future__ import annotations
 
+import atexit
 import functools
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
 def packages() -> dict[str, Path]:
     """program name ('example' for specs/) -> its generated handoff package."""
     base = Path(tempfile.mkdtemp(prefix="prm-docs-programs-"))
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
     folders = {"example": ROOT / "specs", **{p.name: p for p in sorted(PROGRAMS.iterdir()) if p.is_dir()}}
     return {name: api.docs(specs, base / name, as_of=TODAY, checklist=None) and base / name
             for name, specs in folders.items()}
