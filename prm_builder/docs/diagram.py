@@ -226,7 +226,13 @@ def _clip(outside: tuple[float, float], box: tuple[float, float, float, float]) 
 
 
 def _n(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    text = "%.1f" % value
+    return text[:-2] if text.endswith(".0") else text
+
+
+TSPAN = f"{{{SVG_NS}}}tspan"
+LINE_DY = _n(LINE_H)
+BOLD, DETAIL = {"font-weight": "bold"}, {"font-size": str(FONT_SIZE - 1)}
 
 
 def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
@@ -369,13 +375,11 @@ def render_svg(name: str, title: str, graph: Graph,
             rx="10" if node.kind in ("start", "ok", "bad") else "3", fill=fill, stroke=stroke, stroke_width="1.4")
         text = _el(group, "text", x=_n(cx), y=_n(cy - h / 2 + PAD_Y + FONT_SIZE - 1), text_anchor="middle",
                    fill="#202124")
-        label_lines = _label_lines(node.label)
-        for i, line in enumerate(_lines(node)):
-            span = _el(text, "tspan", x=_n(cx), dy="0" if i == 0 else _n(LINE_H))
-            if i < len(label_lines):
-                span.set("font-weight", "bold")
-            else:
-                span.set("font-size", str(FONT_SIZE - 1))
+        label_lines = len(_label_lines(node.label))
+        x = _n(cx)
+        for i, line in enumerate(_lines(node)):  # the most frequent element: built directly
+            span = etree.SubElement(text, TSPAN, {"x": x, "dy": "0" if i == 0 else LINE_DY, **(
+                BOLD if i < label_lines else DETAIL)})
             span.text = line
         # the whole label in one attribute: wrapping splits it over tspans
         group.set("data-label", node.label)
@@ -471,21 +475,14 @@ def place_labels(graph: Graph, boxes: dict[str, tuple[float, float, float, float
             rect = (x - w / 2, y - LABEL_H / 2, x + w / 2, y + LABEL_H / 2)
             # kept a few units clear of other lines too: a label touching a crossing reads as either edge's
             near = (rect[0] - LABEL_CLEAR, rect[1] - LABEL_CLEAR, rect[2] + LABEL_CLEAR, rect[3] + LABEL_CLEAR)
-            limit = best[0] if best is not None else 1 << 30
-            conflicts = 0
-            for n in nodes:
-                if conflicts >= limit:
-                    break
-                conflicts += 3 * _overlap(rect, n)
-            for t in taken:
-                if conflicts >= limit:
-                    break
-                conflicts += 3 * _overlap(near, t)
-            for j, other in enumerate(routes):
-                if conflicts >= limit:
-                    break  # no better than the best spot so far
-                if j != i and _overlap(near, spans[j]) and _crosses(near, other):
-                    conflicts += 1
+            # the overlap tests inline: this loop runs for every label of every diagram
+            x0, y0, x1, y1 = rect
+            conflicts = 3 * sum(1 for n in nodes if x0 < n[2] and n[0] < x1 and y0 < n[3] and n[1] < y1)
+            x0, y0, x1, y1 = near
+            conflicts += 3 * sum(1 for t in taken if x0 < t[2] and t[0] < x1 and y0 < t[3] and t[1] < y1)
+            if best is None or conflicts < best[0]:
+                conflicts += sum(1 for j, s in enumerate(spans) if x0 < s[2] and s[0] < x1 and y0 < s[3]
+                                 and s[1] < y1 and j != i and _crosses(near, routes[j]))
             if best is None or conflicts < best[0]:
                 best = (conflicts, rect)
             if conflicts == 0:
