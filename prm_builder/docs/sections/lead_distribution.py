@@ -118,7 +118,15 @@ def _push(ctx: DocContext, section: Section, component: Component, rule: dict[st
         for n, e in enumerate(entries, 1)), caption=f"Entries of {name}"))
     from prm_builder.docs.routing import routing_diagrams  # here: docs.routing reads sections.common
 
-    for diagram in routing_diagrams(name, entries, regions(ctx), routing_sla(ctx)):
+    split, sla = regions(ctx), routing_sla(ctx)
+    diagrams = routing_diagrams(name, entries, split, sla)
+    if split:
+        by = "territory" if ctx.spec.lead_distribution and ctx.spec.lead_distribution.territories else "tier"
+        section.add(Para(f"Routing, one diagram per {by} (and one for leads in none): the entries a lead of that "
+                         f"{by} can meet, in evaluation order, each queue once"
+                         + (f"; dotted arrows between queues show where the acceptance SLA moves a lead nobody "
+                            f"accepted within {sla.hours} hours." if sla else ".")))
+    for diagram in diagrams:
         section.add(diagram)
 
 
