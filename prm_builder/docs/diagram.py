@@ -118,7 +118,8 @@ class _Edge(GEdge):
 
 @functools.lru_cache(maxsize=4096)
 def _label_lines(label: str) -> tuple[str, ...]:
-    return tuple(textwrap.wrap(label, WRAP) or [""])
+    # API names are never cut in two: a box grows to its longest word
+    return tuple(textwrap.wrap(label, WRAP, break_long_words=False) or [""])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -126,7 +127,7 @@ def _lines(node: Node) -> tuple[str, ...]:
     """Label lines, then detail lines (cached: measured for the layout, then drawn)."""
     lines = list(_label_lines(node.label))
     for detail in node.details:
-        lines += textwrap.wrap(detail, WRAP + 14, subsequent_indent="  ") or [""]
+        lines += textwrap.wrap(detail, WRAP + 14, subsequent_indent="  ", break_long_words=False) or [""]
     return tuple(lines)
 
 
