@@ -231,7 +231,7 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-TSPAN = f"{{{SVG_NS}}}tspan"
+TSPAN, TEXT, RECT, PATH, G = (f"{{{SVG_NS}}}{t}" for t in ("tspan", "text", "rect", "path", "g"))
 LINE_DY = _n(LINE_H)
 BOLD, DETAIL = {"font-weight": "bold"}, {"font-size": str(FONT_SIZE - 1)}
 
@@ -253,9 +253,9 @@ def merge_parallel(graph: Graph) -> Graph:
 
 #: two-column layout: the gap between the columns, between boxes, and between the lanes of the
 #: edges that leave and re-enter the right column on its right-hand side
-COLUMN_GAP, ROW_GAP, LANE_GAP = 120.0, 40.0, 16.0
+COLUMN_GAP, ROW_GAP, LANE_GAP = 100.0, 40.0, 14.0
 #: room between the right column and its first lane for the labels of the lane edges
-LANE_LABEL_ROOM = 80.0
+LANE_LABEL_ROOM = 50.0
 
 
 def column_layout(graph: Graph, left: Sequence[str], right: Sequence[str]) -> tuple[
@@ -339,51 +339,53 @@ def render_svg(name: str, title: str, graph: Graph,
         svg.set(key, value)
     _el(svg, "title", id=f"{name}-title").text = title
     defs = _el(svg, "defs")
-    for kind, (stroke, _) in sorted(EDGE_STYLES.items()):
+    for kind in sorted({e.kind for e in graph.edges}):  # the arrow heads the diagram uses
+        stroke, _ = EDGE_STYLES[kind]
         marker = _el(defs, "marker", id=f"{name}-arrow-{kind}", viewBox="0 0 10 10", refX="10", refY="5",
                      markerWidth="8", markerHeight="8", orient="auto-start-reverse")
         _el(marker, "path", d="M0,0 L10,5 L0,10 z", fill=stroke)
     # the drawing in one group: print.html shows a diagram too large for a page in parts,
-    # each an <svg> window onto this group (<use>), cut between boxes where it can be
+    # each an <svg> window onto this group (<use>), cut between boxes where it can be.
+    # Shared presentation attributes sit on the groups (inherited): a large program draws
+    # tens of thousands of elements, and each attribute written once per group is work saved.
     drawing = _el(svg, "g", id=f"{name}-drawing")
-    edges_g = _el(drawing, "g", **{"class": "edges"})
+    edges_g = _el(drawing, "g", fill="none", stroke_width="1.4", **{"class": "edges"})
+    sub = etree.SubElement
     for route, edge in zip(routes, graph.edges):
         stroke, dash = EDGE_STYLES[edge.kind]
-        attrs = {"d": "M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in route), "fill": "none",
-                 "stroke": stroke, "stroke_width": "1.4", "marker_end": f"url(#{name}-arrow-{edge.kind})"}
+        attrs = {"class": f"edge edge-{edge.kind}", "d": "M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in route),
+                 "stroke": stroke, "marker-end": f"url(#{name}-arrow-{edge.kind})"}
         if dash:
-            attrs["stroke_dasharray"] = dash
-        path = _el(edges_g, "path", **{"class": f"edge edge-{edge.kind}"}, **attrs)
-        path.set("data-from", edge.src)
-        path.set("data-to", edge.dst)
-    for edge, rect in zip(graph.edges, labels):  # labels over every line, so no line crosses one
-        stroke, _ = EDGE_STYLES[edge.kind]
+            attrs["stroke-dasharray"] = dash
+        attrs["data-from"], attrs["data-to"] = edge.src, edge.dst
+        sub(edges_g, PATH, attrs)
+    # labels over every line, so no line crosses one
+    label_h = _n(LABEL_H)
+    labels_g = _el(edges_g, "g", font_size=str(FONT_SIZE - 1), text_anchor="middle", **{"class": "edge-labels"})
+    for edge, rect in zip(graph.edges, labels):
         if rect is not None:
             lx, ly = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
-            box = _el(edges_g, "rect", x=_n(rect[0]), y=_n(rect[1]), width=_n(rect[2] - rect[0]), height=_n(LABEL_H),
-                      fill="#ffffff", opacity="0.9", **{"class": "edge-label-box"})
-            box.set("data-from", edge.src)  # which edge the label belongs to (tests check it is clear of the others)
-            box.set("data-to", edge.dst)
-            _el(edges_g, "text", x=_n(lx), y=_n(ly + 4), text_anchor="middle", fill=stroke,
-                font_size=str(FONT_SIZE - 1), **{"class": "edge-label"}).text = edge.label
-    nodes_g = _el(drawing, "g", **{"class": "nodes"})
+            # data-from/to: which edge the label belongs to (tests check it is clear of the others)
+            sub(labels_g, RECT, {"class": "edge-label-box", "x": _n(rect[0]), "y": _n(rect[1]),
+                                 "width": _n(rect[2] - rect[0]), "height": label_h, "fill": "#ffffff",
+                                 "opacity": "0.9", "data-from": edge.src, "data-to": edge.dst})
+            sub(labels_g, TEXT, {"class": "edge-label", "x": _n(lx), "y": _n(ly + 4),
+                                 "fill": EDGE_STYLES[edge.kind][0]}).text = edge.label
+    nodes_g = _el(drawing, "g", stroke_width="1.4", text_anchor="middle", **{"class": "nodes"})
     for node in graph.nodes:
         cx, cy, w, h = boxes[node.id]
         fill, stroke = NODE_STYLES[node.kind]
-        group = _el(nodes_g, "g", **{"class": f"node node-{node.kind}"})
-        group.set("data-id", node.id)
-        _el(group, "rect", x=_n(cx - w / 2), y=_n(cy - h / 2), width=_n(w), height=_n(h),
-            rx="10" if node.kind in ("start", "ok", "bad") else "3", fill=fill, stroke=stroke, stroke_width="1.4")
-        text = _el(group, "text", x=_n(cx), y=_n(cy - h / 2 + PAD_Y + FONT_SIZE - 1), text_anchor="middle",
-                   fill="#202124")
+        # the whole label in one attribute: wrapping splits it over tspans
+        group = sub(nodes_g, G, {"class": f"node node-{node.kind}", "data-id": node.id, "data-label": node.label})
+        sub(group, RECT, {"x": _n(cx - w / 2), "y": _n(cy - h / 2), "width": _n(w), "height": _n(h),
+                          "rx": "10" if node.kind in ("start", "ok", "bad") else "3", "fill": fill, "stroke": stroke})
+        text = sub(group, TEXT, {"x": _n(cx), "y": _n(cy - h / 2 + PAD_Y + FONT_SIZE - 1), "fill": "#202124"})
         label_lines = len(_label_lines(node.label))
         x = _n(cx)
-        for i, line in enumerate(_lines(node)):  # the most frequent element: built directly
-            span = etree.SubElement(text, TSPAN, {"x": x, "dy": "0" if i == 0 else LINE_DY, **(
+        for i, line in enumerate(_lines(node)):
+            span = sub(text, TSPAN, {"x": x, "dy": "0" if i == 0 else LINE_DY, **(
                 BOLD if i < label_lines else DETAIL)})
             span.text = line
-        # the whole label in one attribute: wrapping splits it over tspans
-        group.set("data-label", node.label)
     return etree.tostring(svg, encoding="unicode")
 
 

@@ -168,7 +168,7 @@ def routing_diagram(name: str, title: str, start: str, details: tuple[str, ...],
             target = sla.next_queue.get(q)
             if target and target != q:
                 known = target in queues
-                edges.append(Edge(queues[q], queue(target, "Queue"), f"after {sla.hours} h", "expire"))
+                edges.append(Edge(queues[q], queue(target, "Queue"), f"{sla.hours} h", "expire"))  # the title says what it means
                 if not known:
                     todo.append(target)
         title += f"; dotted: where a lead not accepted within {sla.hours} hours moves"
