@@ -94,3 +94,25 @@ def test_routing_diagrams_grow_linearly() -> None:
 
     small, large = min(cost(40) for _ in range(2)), min(cost(400) for _ in range(2))
     assert large < 10 * small * 1.5  # 10x the territories: at most ~10x the time (noise allowed)
+
+
+def test_entries_a_region_cannot_meet_are_left_out_and_undecidable_ones_kept() -> None:
+    from prm_builder.docs.routing import allowed
+
+    tier = {"field": "Lead.Tier__c", "operation": "equals", "value": "Gold,Silver"}
+    assert allowed({"criteriaItems": [tier]}, "Tier__c") == {"Gold", "Silver"}
+    assert allowed({"criteriaItems": [tier, {**tier, "value": "Gold"}]}, "Tier__c") == {"Gold"}  # ANDed
+    assert allowed({"criteriaItems": [tier]}, "Country") is None
+    assert allowed({"criteriaItems": [tier], "booleanFilter": "1 OR 2"}, "Tier__c") is None  # may match anything
+    assert allowed({"formula": "true"}, "Tier__c") is None
+    entries = [{"assignedTo": "Q_Gold", "criteriaItems": [{**tier, "value": "Gold"}]},
+               {"assignedTo": "Q_Silver", "criteriaItems": [{**tier, "value": "Silver"}]},
+               {"assignedTo": "Q_Untiered", "criteriaItems": [{**tier, "value": ""}]},
+               {"assignedTo": "Q_Formula", "formula": "ISPICKVAL(Status, 'New')"}]
+    gold, silver, rest = routing_diagrams("R", entries, [Region("Gold", "tier Gold", "Tier__c", ("Gold",)),
+                                                         Region("Silver", "tier Silver", "Tier__c", ("Silver",))])
+    labels = [[label for nid, label in _nodes(d) if nid[0] in "eq"] for d in (gold, silver, rest)]
+    assert labels[0] == ["Entry 1", "Q_Gold", "Entry 4", "Q_Formula"]
+    assert labels[1] == ["Entry 2", "Q_Silver", "Entry 4", "Q_Formula"]
+    assert labels[2] == ["Entry 3", "Q_Untiered", "Entry 4", "Q_Formula"]  # leads of no listed tier
+    assert rest.name == "lead-routing-r-elsewhere" and gold.name == "lead-routing-r-gold"

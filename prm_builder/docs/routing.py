@@ -126,9 +126,9 @@ def _criteria(entry: dict[str, Any], region: Region | None) -> str:
     items = [i for i in as_list(entry.get("criteriaItems")) if not (
         _field(i) == region.field and i.get("operation") == "equals" and allowed(
             {"criteriaItems": [i]}, region.field) == frozenset(region.values))]
-    if entry.get("formula") or entry.get("booleanFilter") or len(items) == len(as_list(entry.get("criteriaItems"))):
+    if not items or entry.get("formula") or entry.get("booleanFilter"):
         return criteria_text(entry)
-    return criteria_text({**entry, "criteriaItems": items}) if items else f"{region.field} in the territory"
+    return criteria_text({**entry, "criteriaItems": items})
 
 
 def routing_diagram(name: str, title: str, start: str, details: tuple[str, ...],
@@ -168,7 +168,8 @@ def routing_diagram(name: str, title: str, start: str, details: tuple[str, ...],
             target = sla.next_queue.get(q)
             if target and target != q:
                 known = target in queues
-                edges.append(Edge(queues[q], queue(target, "Queue"), f"{sla.hours} h", "expire"))  # the title says what it means
+                # labelled with the hours only: the title says what the dotted edges mean
+                edges.append(Edge(queues[q], queue(target, "Queue"), f"{sla.hours} h", "expire"))
                 if not known:
                     todo.append(target)
         title += f"; dotted: where a lead not accepted within {sla.hours} hours moves"
