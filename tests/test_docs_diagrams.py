@@ -173,3 +173,34 @@ def test_every_program_prints_its_diagrams_at_a_readable_size_in_a_browser() -> 
                 if d["smallest"] * d["scale"] * 0.75 < READABLE_PT or d["right"] > A4_CONTENT_PX + 0.5:
                     small.append((program, d))
     assert seen >= 20 and small == []
+
+
+def _crossings(points_a: list[tuple[float, float]], points_b: list[tuple[float, float]]) -> int:
+    """Proper crossings of two polylines (touching at a shared end does not count)."""
+    def orient(p, q, r) -> float:  # type: ignore[no-untyped-def]
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    count = 0
+    for a, b in zip(points_a, points_a[1:]):
+        for c, d in zip(points_b, points_b[1:]):
+            d1, d2, d3, d4 = orient(c, d, a), orient(c, d, b), orient(a, b, c), orient(a, b, d)
+            if d1 * d2 < 0 and d3 * d4 < 0:
+                count += 1
+    return count
+
+
+def test_approval_flows_cross_only_where_two_routes_share_both_outcomes() -> None:
+    """A layered drawing of two routes that both lead to 'approved' and to 'rejected' needs
+    one crossing (K2,2 on two layers); every other crossing would be avoidable."""
+    for program, out in packages().items():
+        for name in ("deal-registration-flow", "mdf-process"):
+            svg = out / "diagrams" / f"{name}.svg"
+            if not svg.exists():
+                continue
+            d = read(svg)
+            crossings = sum(_crossings(a[2], b[2]) for i, a in enumerate(d.edges) for b in d.edges[i + 1:])
+            # per approval stage, a pair of routes sharing the same two outcomes
+            stages = Counter((frozenset(t for s2, t, _ in d.edges if s2 == s)) for s, label in
+                             ((n, label) for n, label in d.node_labels.items() if "approval:" in label.lower()))
+            unavoidable = sum(k * (k - 1) // 2 for k in stages.values())
+            assert crossings <= unavoidable, (program, name, crossings, unavoidable)
