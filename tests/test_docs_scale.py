@@ -116,3 +116,10 @@ def test_entries_a_region_cannot_meet_are_left_out_and_undecidable_ones_kept() -
     assert labels[1] == ["Entry 2", "Q_Silver", "Entry 4", "Q_Formula"]
     assert labels[2] == ["Entry 3", "Q_Untiered", "Entry 4", "Q_Formula"]  # leads of no listed tier
     assert rest.name == "lead-routing-r-elsewhere" and gold.name == "lead-routing-r-gold"
+
+
+def test_a_territory_called_elsewhere_keeps_its_own_diagram() -> None:
+    entries = [{"assignedTo": "Q", "criteriaItems": [{"field": "Lead.Country", "operation": "equals", "value": "X"}]},
+               {"assignedTo": "Pool"}]
+    names = [d.name for d in routing_diagrams("R", entries, [Region("Elsewhere", "Elsewhere", "Country", ("X",))])]
+    assert names == ["lead-routing-r-elsewhere", "lead-routing-r-elsewhere-leads"]

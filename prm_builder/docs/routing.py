@@ -98,7 +98,10 @@ def routing_diagrams(rule_name: str, entries: list[dict[str, Any]], regions: Ite
               if all(limits[f][i] is None or limits[f][i] - inside[f] for f in fields)]  # type: ignore[operator]
     if others:
         what = " / ".join(fields)
-        diagrams += _parts(f"{base}-elsewhere", f"Lead routing of leads in no listed {what} value by the assignment "
+        other = "elsewhere"
+        while other in {r.key.lower().replace("_", "-") for r in regions}:  # a territory named Elsewhere
+            other += "-leads"
+        diagrams += _parts(f"{base}-{other}", f"Lead routing of leads in no listed {what} value by the assignment "
                            f"rule {rule_name}", f"Lead in no listed {what}", (f"{what} none of the values above",),
                            others, sla, None)
     return diagrams
