@@ -114,9 +114,10 @@ def test_data_model_diagram_shows_objects_relationships_and_key_fields() -> None
     labels = [g.get("data-label") for g in svg.iter(f"{SVG}g") if g.get("data-label")]
     assert {"MDF Budget (MDF_Budget__c)", "MDF Request (MDF_Request__c)", "MDF Claim (MDF_Claim__c)", "Account"} <= set(labels)
     edges = {(p.get("data-from"), p.get("data-to")) for p in svg.iter(f"{SVG}path") if p.get("data-from")}
-    # plus the tier history every program has (Account and User lookups of Partner_Tier_Change__c)
+    # plus the tier history every program has (Account and User lookups of Partner_Tier_Change__c) and
+    # the standard Contact.AccountId (the program adds fields to Contact, so Contact is drawn)
     assert edges == {("Account", "MDF_Budget__c"), ("MDF_Budget__c", "MDF_Request__c"), ("MDF_Request__c", "MDF_Claim__c"),
-                     ("Account", "Partner_Tier_Change__c"), ("User", "Partner_Tier_Change__c")}
+                     ("Account", "Partner_Tier_Change__c"), ("User", "Partner_Tier_Change__c"), ("Account", "Contact")}
     assert "Allocated_Amount__c: Currency" in etree.tostring(svg, encoding="unicode")
     owd = _rows(files["sharing.html"], 0)
     assert ["MDF_Budget__c", "Private", "Private"] in owd

@@ -36,8 +36,29 @@ def build(ctx: DocContext) -> Section | None:
     section.add(Table(("object", "field", "kind", "points to"), tuple(
         (obj, f.full_name.split(".", 1)[1], str(f.body.get("type")), str(f.body.get("referenceTo", "")))
         for obj, f in relations)) if relations else Para("The generated objects have no relationship fields."))
-    section.add(diagram(objects, by_object, relations, uses(ctx, objects)))
+    # standard objects prm adds fields to (Lead, Opportunity, Account, ...): drawn with those fields
+    standard: dict[str, list[Component]] = {}
+    for f in fields:
+        owner = f.full_name.split(".", 1)[0]
+        if owner not in by_object:
+            standard.setdefault(owner, []).append(f)
+    names = set(by_object) | set(standard)
+    section.add(diagram(objects, by_object, relations, uses(ctx, names) + standard_links(names), standard))
     return section
+
+
+#: Standard relationships between the objects the diagram may show (child, field, parent), from
+#: the Object Reference: Contact/Opportunity/Case.AccountId; the PRM MDF objects' ChannelPartnerId,
+#: AllocationId and RequestId (PartnerFundAllocation / PartnerFundRequest / PartnerFundClaim pages).
+STANDARD_RELATIONS = (("Contact", "AccountId", "Account"), ("Opportunity", "AccountId", "Account"),
+                      ("Case", "AccountId", "Account"), ("PartnerFundAllocation", "ChannelPartnerId", "Account"),
+                      ("PartnerFundRequest", "AllocationId", "PartnerFundAllocation"),
+                      ("PartnerFundClaim", "RequestId", "PartnerFundRequest"))
+
+
+def standard_links(names: set[str]) -> list[Edge]:
+    return [Edge(parent, child, f"{name} (standard)", "link") for child, name, parent in STANDARD_RELATIONS
+            if child in names and parent in names]
 
 
 def _objects_in(value: Any) -> Iterator[str]:
@@ -53,12 +74,11 @@ def _objects_in(value: Any) -> Iterator[str]:
             yield from _objects_in(item)
 
 
-def uses(ctx: DocContext, objects: list[Component]) -> list[Edge]:
+def uses(ctx: DocContext, names: set[str]) -> list[Edge]:
     """The links the generated automation and sharing make between objects besides their
     relationship fields: a lead converts to an opportunity; a flow on one object reads
     another (the lead SLA flow reads the PRM_Lead_Route records); sharing rules open an
     object to the partner tiers (co-marketing content by category)."""
-    names = {o.full_name for o in objects}
     edges: list[Edge] = []
     if {"Lead", "Opportunity"} <= names and getattr(ctx.spec, "deal_registration", None) is not None:
         edges.append(Edge("Lead", "Opportunity", "converts to (deal registration)", USES))
@@ -69,7 +89,7 @@ def uses(ctx: DocContext, objects: list[Component]) -> list[Edge]:
         for read in sorted(set(_objects_in(flow.body)) & names - {start}):
             edges.append(Edge(read, start, f"read by flow {flow.full_name}", USES))
     for rules in ctx.of_type("SharingRules"):
-        if rules.full_name in names and rules.full_name not in ("Lead", "Account") and "Account" in names:
+        if rules.full_name in names and rules.full_name != "Account" and "Account" in names:
             if as_list(rules.body.get("sharingCriteriaRules")):  # which criteria: the sharing page
                 edges.append(Edge("Account", rules.full_name, "shared by partner tier", USES))
     return edges
@@ -79,6 +99,14 @@ def _name_field(obj: Component) -> str:
     name = obj.body.get("nameField") or {}
     kind = str(name.get("type", "Text"))
     return f"{name.get('label', 'Name')} ({kind}{', ' + name['displayFormat'] if name.get('displayFormat') else ''})"
+
+
+def _key_fields(fields: list[Component]) -> tuple[str, ...]:
+    """Relationship fields, then key types, then any other generated field while there is room."""
+    key = [f for f in fields if f.body.get("type") in RELATIONSHIPS]
+    others = sorted((f for f in fields if f.body.get("type") not in RELATIONSHIPS),
+                    key=lambda f: f.body.get("type") not in KEY_TYPES)
+    return tuple(_field_line(f) for f in key + others[:MAX_KEY_FIELDS])
 
 
 def _relation(f: Component) -> str:
@@ -93,18 +121,15 @@ def _field_line(f: Component) -> str:
 
 
 def diagram(objects: list[Component], by_object: dict[str, list[Component]],
-            relations: list[tuple[str, Component]], links: list[Edge] = ()) -> Diagram:  # type: ignore[assignment]
-    nodes: list[Node] = []
-    for o in objects:
-        key = [f for f in by_object[o.full_name] if f.body.get("type") in RELATIONSHIPS]
-        others = [f for f in by_object[o.full_name] if f.body.get("type") not in RELATIONSHIPS]
-        # key types first, then any other generated field while there is room
-        others.sort(key=lambda f: f.body.get("type") not in KEY_TYPES)
-        key += others[:MAX_KEY_FIELDS]
-        nodes.append(Node(o.full_name, f"{o.body.get('label', o.full_name)} ({o.full_name})", "data",
-                          tuple(_field_line(f) for f in key)))
+            relations: list[tuple[str, Component]], links: list[Edge] = (),  # type: ignore[assignment]
+            standard: dict[str, list[Component]] | None = None) -> Diagram:
+    nodes = [Node(o.full_name, f"{o.body.get('label', o.full_name)} ({o.full_name})", "data",
+                  _key_fields(by_object[o.full_name])) for o in objects]
+    generated = {n.id for n in nodes}
+    # a standard object with generated fields: blue like the other existing objects, with its fields
+    nodes += [Node(name, name, "start", ("existing object", *_key_fields(fs))) for name, fs in (standard or {}).items()]
     known = {n.id for n in nodes}
-    generated = set(known)
+    generated |= set(standard or {})  # their boxes name their relationship fields too
     edges = []
     for obj, f in relations:
         target = str(f.body.get("referenceTo", ""))
@@ -118,7 +143,8 @@ def diagram(objects: list[Component], by_object: dict[str, list[Component]],
             # the child's box names the field ("Partner_Account__c → Account (master)"): a dozen
             # children of Account drew a dozen long labels on near-parallel lines, on top of each other
             edges.append(Edge(target, obj, "" if obj in generated else _relation(f), "link"))
-    edges += [e for e in links if e.src in known and e.dst in known]
+    related = {frozenset((e.src, e.dst)) for e in edges}  # a relationship says more than a dotted link
+    edges += [e for e in links if e.src in known and e.dst in known and frozenset((e.src, e.dst)) not in related]
     graph = Graph(tuple(nodes), tuple(edges))
     title = ("Data model: generated objects (grey) and the existing objects they point to (blue); arrows run parent "
              "to child; dotted: conversion, flows and sharing that link objects without a relationship field")
