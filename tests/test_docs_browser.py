@@ -56,7 +56,7 @@ def test_tier_hierarchy_diagram_renders_with_its_labels(package: Path, browser: 
     tier = diagrams[0]
     assert tier["width"] > 100 and tier["height"] > 100 and tier["drawnText"] and tier["overflowing"] == []
     assert tier["labels"] == ["New partner", "Bronze (rank 1)", "Silver (rank 2)", "Gold (rank 3)"]
-    assert tier["edges"] == 3
+    assert tier["edges"] == 5  # joins, and promotion and demotion between each pair of tiers
     assert page.console_errors() == []
 
 

@@ -115,19 +115,20 @@ def test_data_model_diagram_shows_objects_relationships_and_key_fields() -> None
     labels = [g.get("data-label") for g in svg.iter(f"{SVG}g") if g.get("data-label")]
     assert {"MDF Budget (MDF_Budget__c)", "MDF Request (MDF_Request__c)", "MDF Claim (MDF_Claim__c)", "Account"} <= set(labels)
     edges = {(p.get("data-from"), p.get("data-to")) for p in svg.iter(f"{SVG}path") if p.get("data-from")}
-    # plus the tier history every program has (Account and User lookups of Partner_Tier_Change__c)
+    # plus the tier history every program has (Account and User lookups of Partner_Tier_Change__c) and
+    # the standard Contact.AccountId (the program adds fields to Contact, so Contact is drawn)
     assert edges == {("Account", "MDF_Budget__c"), ("MDF_Budget__c", "MDF_Request__c"), ("MDF_Request__c", "MDF_Claim__c"),
-                     ("Account", "Partner_Tier_Change__c"), ("User", "Partner_Tier_Change__c")}
+                     ("Account", "Partner_Tier_Change__c"), ("User", "Partner_Tier_Change__c"), ("Account", "Contact")}
     assert "Allocated_Amount__c: Currency" in etree.tostring(svg, encoding="unicode")
     owd = _rows(files["sharing.html"], 0)
     assert ["MDF Budget", "MDF_Budget__c", "Private", "Private"] in owd
 
 
 def test_routing_diagram_has_no_unmatched_path_after_a_catch_all_entry() -> None:
-    from prm_builder.docs.sections.lead_distribution import routing_diagram
+    from prm_builder.docs.routing import routing_diagrams
 
-    with_catch_all = routing_diagram("R", [_entry("Q1", ("Lead.Country", "equals", "US")), _entry("Pool")])
+    [with_catch_all] = routing_diagrams("R", [_entry("Q1", ("Lead.Country", "equals", "US")), _entry("Pool")])
     assert "No entry matched" not in with_catch_all.labels
     assert with_catch_all.labels.count("Pool") == 1
-    without = routing_diagram("R", [_entry("Q1", ("Lead.Country", "equals", "US"))])
+    [without] = routing_diagrams("R", [_entry("Q1", ("Lead.Country", "equals", "US"))])
     assert "No entry matched" in without.labels

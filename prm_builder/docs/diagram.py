@@ -9,9 +9,11 @@ inline in a page, as a standalone .svg file, and on paper.
 from __future__ import annotations
 
 import functools
+import itertools
+import math
 import textwrap
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from grandalf.graphs import Edge as GEdge
 from grandalf.graphs import Graph as GGraph
@@ -116,7 +118,8 @@ class _Edge(GEdge):
 
 @functools.lru_cache(maxsize=4096)
 def _label_lines(label: str) -> tuple[str, ...]:
-    return tuple(textwrap.wrap(label, WRAP) or [""])
+    # API names are never cut in two: a box grows to its longest word
+    return tuple(textwrap.wrap(label, WRAP, break_long_words=False) or [""])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -124,7 +127,7 @@ def _lines(node: Node) -> tuple[str, ...]:
     """Label lines, then detail lines (cached: measured for the layout, then drawn)."""
     lines = list(_label_lines(node.label))
     for detail in node.details:
-        lines += textwrap.wrap(detail, WRAP + 14, subsequent_indent="  ") or [""]
+        lines += textwrap.wrap(detail, WRAP + 14, subsequent_indent="  ", break_long_words=False) or [""]
     return tuple(lines)
 
 
@@ -150,7 +153,7 @@ def layout(graph: Graph) -> tuple[dict[str, tuple[float, float, float, float]], 
     offset = 0.0
     for component in g.C:  # disconnected parts side by side, in the order of their first node
         sug = SugiyamaLayout(component)
-        sug.xspace, sug.yspace = 36, 44
+        sug.xspace, sug.yspace = 36, 56  # room for an edge label between ranks
         sug.init_all()
         sug.draw()
         xs = [v.view.xy[0] - v.view.w / 2 for v in component.sV]
@@ -171,7 +174,42 @@ def layout(graph: Graph) -> tuple[dict[str, tuple[float, float, float, float]], 
         pts[0] = _clip(pts[1], boxes[e.src])
         pts[-1] = _clip(pts[-2], boxes[e.dst])
         routes.append(pts)
-    return boxes, routes
+    return boxes, _separate_opposites(graph, boxes, routes)
+
+
+#: how far apart the two edges of a pair running both ways (a -> b and b -> a) are drawn
+OPPOSITE_GAP = 22.0
+
+
+def _separate_opposites(graph: Graph, boxes: dict[str, tuple[float, float, float, float]],
+                        routes: list[list[tuple[float, float]]]) -> list[list[tuple[float, float]]]:
+    """a -> b and b -> a (promotion and demotion) would be one line with two arrow heads: draw
+    each straight pair as two parallel lines, each half a gap to its own side."""
+    index = {(e.src, e.dst): i for i, e in enumerate(graph.edges)}
+    out = list(routes)
+    for (src, dst), i in index.items():
+        j = index.get((dst, src))
+        if j is None or len(routes[i]) != 2 or len(routes[j]) != 2:
+            continue
+        (x1, y1), (x2, y2) = boxes[src][:2], boxes[dst][:2]
+        length = math.hypot(x2 - x1, y2 - y1) or 1.0
+        # the normal to the right of src -> dst: the reverse edge gets the other side
+        nx, ny = -(y2 - y1) / length * OPPOSITE_GAP / 2, (x2 - x1) / length * OPPOSITE_GAP / 2
+        a, b = (x1 + nx, y1 + ny), (x2 + nx, y2 + ny)
+        out[i] = [_exit(a, b, boxes[src]), _exit(b, a, boxes[dst])]
+    return out
+
+
+def _exit(start: tuple[float, float], toward: tuple[float, float],
+          box: tuple[float, float, float, float]) -> tuple[float, float]:
+    """Where the ray from `start` (inside the box, not necessarily its centre) towards
+    `toward` leaves the box."""
+    (sx, sy), (cx, cy, w, h) = start, box
+    dx, dy = toward[0] - sx, toward[1] - sy
+    ts = [((cx + w / 2 if dx > 0 else cx - w / 2) - sx) / dx if dx else float("inf"),
+          ((cy + h / 2 if dy > 0 else cy - h / 2) - sy) / dy if dy else float("inf")]
+    t = max(0.0, min(ts))
+    return sx + dx * t, sy + dy * t
 
 
 def _dist(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -189,7 +227,13 @@ def _clip(outside: tuple[float, float], box: tuple[float, float, float, float]) 
 
 
 def _n(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    text = "%.1f" % value
+    return text[:-2] if text.endswith(".0") else text
+
+
+TSPAN, TEXT, RECT, PATH, G = (f"{{{SVG_NS}}}{t}" for t in ("tspan", "text", "rect", "path", "g"))
+LINE_DY = _n(LINE_H)
+BOLD, DETAIL = {"font-weight": "bold"}, {"font-size": str(FONT_SIZE - 1)}
 
 
 def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
@@ -207,44 +251,81 @@ def merge_parallel(graph: Graph) -> Graph:
     return Graph(graph.nodes, tuple(merged.values()))
 
 
-def ladder_layout(graph: Graph, rows: Sequence[tuple[str, str | None]]) -> tuple[
-        dict[str, tuple[float, float, float, float]], list[list[tuple[float, float]]]]:
-    """Rows of (left node, right node or None), top to bottom: the layout a layered layout
-    gives a chain of tests with one target each, computed directly in linear time (the
-    layout library's graph construction is quadratic and recursive in a long chain)."""
+#: two-column layout: the gap between the columns, between boxes, and between the lanes of the
+#: edges that leave and re-enter the right column on its right-hand side
+COLUMN_GAP, ROW_GAP, LANE_GAP = 100.0, 40.0, 14.0
+#: room between the right column and its first lane for the labels of the lane edges
+LANE_LABEL_ROOM = 50.0
+
+
+def column_layout(graph: Graph, left: Sequence[str], right: Sequence[str]) -> tuple[
+        dict[str, tuple[float, float, float, float]], list[list[tuple[float, float]]], dict[int, tuple[float, float]]]:
+    """A chain of tests top to bottom on the left (`left`, in order), their targets on the
+    right (`right`, each level with its first test or lower), computed directly in linear
+    time. Edges between right-column boxes (a lead moving from queue to queue) run in lanes
+    on the right of that column, one lane each, so they cross no box and no other such edge;
+    their labels sit where they leave their box, before the lanes (the third value: edge
+    index -> preferred label centre)."""
     sizes = {n.id: _size(n) for n in graph.nodes}
-    left_w = max(sizes[left][0] for left, _ in rows)
-    right_w = max((sizes[right][0] for _, right in rows if right), default=0.0)
-    left_x, right_x = left_w / 2, left_w + 36 + 60 + right_w / 2
+    left_w = max(sizes[i][0] for i in left)
+    right_w = max((sizes[i][0] for i in right), default=0.0)
+    left_x, right_x = left_w / 2, left_w + COLUMN_GAP + right_w / 2
     boxes: dict[str, tuple[float, float, float, float]] = {}
     y = 0.0
-    for left, right in rows:
-        height = max(sizes[left][1], sizes[right][1] if right else 0.0)
-        boxes[left] = (left_x, y + height / 2, *sizes[left])
-        if right:
-            boxes[right] = (right_x, y + height / 2, *sizes[right])
-        y += height + 44
+    for i in left:
+        boxes[i] = (left_x, y + sizes[i][1] / 2, *sizes[i])
+        y += sizes[i][1] + ROW_GAP
+    first_source = {}
+    for e in graph.edges:
+        if e.src in boxes and e.dst not in boxes:
+            first_source.setdefault(e.dst, boxes[e.src][1])
+    y = 0.0
+    for i in right:
+        h = sizes[i][1]
+        top = max(y, first_source.get(i, y + h / 2) - h / 2)
+        boxes[i] = (right_x, top + h / 2, *sizes[i])
+        y = top + h + ROW_GAP
+    right_set, lane = set(right), 0
+    edge_x = left_w + COLUMN_GAP + right_w + LANE_LABEL_ROOM
     routes = []
+    preferred: dict[int, tuple[float, float]] = {}
+    arrived: dict[str, int] = {}
     for e in graph.edges:
         a, b = boxes[e.src], boxes[e.dst]
-        routes.append([_clip(b[:2], a), _clip(a[:2], b)])
-    return boxes, routes
+        if e.src in right_set and e.dst in right_set:
+            lane += 1
+            x = edge_x + lane * LANE_GAP
+            preferred[len(routes)] = (left_w + COLUMN_GAP + right_w + LANE_LABEL_ROOM / 2 + 4, a[1] + 6)
+            # out below the middle, in above it: a box's lines in and out never share a point
+            k = arrived[e.dst] = arrived.get(e.dst, -1) + 1
+            ya, yb = a[1] + 6, max(b[1] - 6 - 8 * k, b[1] - b[3] / 2 + 4)
+            routes.append([(a[0] + a[2] / 2, ya), (x, ya), (x, yb), (b[0] + b[2] / 2, yb)])
+        elif a[0] == b[0]:
+            routes.append([_clip(b[:2], a), _clip(a[:2], b)])
+        else:  # left to right: from the test's right side to the target's left side
+            routes.append([(a[0] + a[2] / 2, a[1]), (b[0] - b[2] / 2, b[1])])
+    return boxes, routes, preferred
 
 
-def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, str | None]] | None = None) -> str:
+def render_svg(name: str, title: str, graph: Graph,
+               columns: tuple[Sequence[str], Sequence[str]] | None = None) -> str:
     """The diagram as an SVG document string (no XML declaration: it is embedded inline too).
-    With `rows`, the nodes are placed as a ladder (ladder_layout) instead of by grandalf."""
+    With `columns` (left ids, right ids), the nodes are placed by column_layout instead of grandalf."""
     graph = merge_parallel(graph)
-    boxes, routes = ladder_layout(graph, rows) if rows is not None else layout(graph)
+    preferred: dict[int, tuple[float, float]] = {}
+    if columns is not None:
+        boxes, routes, preferred = column_layout(graph, *columns)
+    else:
+        boxes, routes = layout(graph)
     min_x = min(x - w / 2 for x, _, w, _ in boxes.values()) - MARGIN
     min_y = min(y - h / 2 for _, y, _, h in boxes.values()) - MARGIN
     max_x = max(x + w / 2 for x, _, w, _ in boxes.values()) + MARGIN
     max_y = max(y + h / 2 for _, y, _, h in boxes.values()) + MARGIN
-    for route, edge in zip(routes, graph.edges):  # edge labels may stick out of the node area
-        if edge.label:
-            lx, _ = _label_point(route)
-            half = len(edge.label) * CHAR_W * 0.9 / 2 + 4
-            min_x, max_x = min(min_x, lx - half - 4), max(max_x, lx + half + 4)
+    labels = place_labels(graph, boxes, routes, COLUMN_SPOTS if columns is not None else LABEL_SPOTS, preferred)
+    for rect in labels:  # edge labels may stick out of the node area
+        if rect is not None:
+            min_x, max_x = min(min_x, rect[0] - 4), max(max_x, rect[2] + 4)
+            min_y, max_y = min(min_y, rect[1] - 4), max(max_y, rect[3] + 4)
     width, height = max_x - min_x, max_y - min_y
     svg = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
     tiles = print_tiles(boxes, (min_x, min_y, max_x, max_y))
@@ -258,50 +339,53 @@ def render_svg(name: str, title: str, graph: Graph, rows: Sequence[tuple[str, st
         svg.set(key, value)
     _el(svg, "title", id=f"{name}-title").text = title
     defs = _el(svg, "defs")
-    for kind, (stroke, _) in sorted(EDGE_STYLES.items()):
+    for kind in sorted({e.kind for e in graph.edges}):  # the arrow heads the diagram uses
+        stroke, _ = EDGE_STYLES[kind]
         marker = _el(defs, "marker", id=f"{name}-arrow-{kind}", viewBox="0 0 10 10", refX="10", refY="5",
                      markerWidth="8", markerHeight="8", orient="auto-start-reverse")
         _el(marker, "path", d="M0,0 L10,5 L0,10 z", fill=stroke)
     # the drawing in one group: print.html shows a diagram too large for a page in parts,
-    # each an <svg> window onto this group (<use>), cut between boxes where it can be
+    # each an <svg> window onto this group (<use>), cut between boxes where it can be.
+    # Shared presentation attributes sit on the groups (inherited): a large program draws
+    # tens of thousands of elements, and each attribute written once per group is work saved.
     drawing = _el(svg, "g", id=f"{name}-drawing")
-    edges_g = _el(drawing, "g", **{"class": "edges"})
+    edges_g = _el(drawing, "g", fill="none", stroke_width="1.4", **{"class": "edges"})
+    sub = etree.SubElement
     for route, edge in zip(routes, graph.edges):
         stroke, dash = EDGE_STYLES[edge.kind]
-        attrs = {"d": "M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in route), "fill": "none",
-                 "stroke": stroke, "stroke_width": "1.4", "marker_end": f"url(#{name}-arrow-{edge.kind})"}
+        attrs = {"class": f"edge edge-{edge.kind}", "d": "M" + " L".join(f"{_n(x)},{_n(y)}" for x, y in route),
+                 "stroke": stroke, "marker-end": f"url(#{name}-arrow-{edge.kind})"}
         if dash:
-            attrs["stroke_dasharray"] = dash
-        path = _el(edges_g, "path", **{"class": f"edge edge-{edge.kind}"}, **attrs)
-        path.set("data-from", edge.src)
-        path.set("data-to", edge.dst)
-        if edge.label:
-            lx, ly = _label_point(route)
-            w = len(edge.label) * CHAR_W * 0.9 + 8
-            _el(edges_g, "rect", x=_n(lx - w / 2), y=_n(ly - 8), width=_n(w), height="16", fill="#ffffff",
-                opacity="0.9")
-            _el(edges_g, "text", x=_n(lx), y=_n(ly + 4), text_anchor="middle", fill=stroke,
-                font_size=str(FONT_SIZE - 1), **{"class": "edge-label"}).text = edge.label
-    nodes_g = _el(drawing, "g", **{"class": "nodes"})
+            attrs["stroke-dasharray"] = dash
+        attrs["data-from"], attrs["data-to"] = edge.src, edge.dst
+        sub(edges_g, PATH, attrs)
+    # labels over every line, so no line crosses one
+    label_h = _n(LABEL_H)
+    labels_g = _el(edges_g, "g", font_size=str(FONT_SIZE - 1), text_anchor="middle", **{"class": "edge-labels"})
+    for edge, rect in zip(graph.edges, labels):
+        if rect is not None:
+            lx, ly = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
+            # data-from/to: which edge the label belongs to (tests check it is clear of the others)
+            sub(labels_g, RECT, {"class": "edge-label-box", "x": _n(rect[0]), "y": _n(rect[1]),
+                                 "width": _n(rect[2] - rect[0]), "height": label_h, "fill": "#ffffff",
+                                 "opacity": "0.9", "data-from": edge.src, "data-to": edge.dst})
+            sub(labels_g, TEXT, {"class": "edge-label", "x": _n(lx), "y": _n(ly + 4),
+                                 "fill": EDGE_STYLES[edge.kind][0]}).text = edge.label
+    nodes_g = _el(drawing, "g", stroke_width="1.4", text_anchor="middle", **{"class": "nodes"})
     for node in graph.nodes:
         cx, cy, w, h = boxes[node.id]
         fill, stroke = NODE_STYLES[node.kind]
-        group = _el(nodes_g, "g", **{"class": f"node node-{node.kind}"})
-        group.set("data-id", node.id)
-        _el(group, "rect", x=_n(cx - w / 2), y=_n(cy - h / 2), width=_n(w), height=_n(h),
-            rx="10" if node.kind in ("start", "ok", "bad") else "3", fill=fill, stroke=stroke, stroke_width="1.4")
-        text = _el(group, "text", x=_n(cx), y=_n(cy - h / 2 + PAD_Y + FONT_SIZE - 1), text_anchor="middle",
-                   fill="#202124")
-        label_lines = _label_lines(node.label)
-        for i, line in enumerate(_lines(node)):
-            span = _el(text, "tspan", x=_n(cx), dy="0" if i == 0 else _n(LINE_H))
-            if i < len(label_lines):
-                span.set("font-weight", "bold")
-            else:
-                span.set("font-size", str(FONT_SIZE - 1))
-            span.text = line
         # the whole label in one attribute: wrapping splits it over tspans
-        group.set("data-label", node.label)
+        group = sub(nodes_g, G, {"class": f"node node-{node.kind}", "data-id": node.id, "data-label": node.label})
+        sub(group, RECT, {"x": _n(cx - w / 2), "y": _n(cy - h / 2), "width": _n(w), "height": _n(h),
+                          "rx": "10" if node.kind in ("start", "ok", "bad") else "3", "fill": fill, "stroke": stroke})
+        text = sub(group, TEXT, {"x": _n(cx), "y": _n(cy - h / 2 + PAD_Y + FONT_SIZE - 1), "fill": "#202124"})
+        label_lines = len(_label_lines(node.label))
+        x = _n(cx)
+        for i, line in enumerate(_lines(node)):
+            span = sub(text, TSPAN, {"x": x, "dy": "0" if i == 0 else LINE_DY, **(
+                BOLD if i < label_lines else DETAIL)})
+            span.text = line
     return etree.tostring(svg, encoding="unicode")
 
 
@@ -349,11 +433,119 @@ def print_tiles(boxes: dict[str, tuple[float, float, float, float]],
     return tiles
 
 
-def _label_point(route: list[tuple[float, float]]) -> tuple[float, float]:
-    if len(route) > 2:
-        return route[len(route) // 2]
-    (x1, y1), (x2, y2) = route[0], route[-1]
-    return (x1 + x2) / 2, (y1 + y2) / 2
+#: edge labels: height of the label's background, and where along its edge a label may sit
+#: (fractions of the edge's length, the middle first)
+LABEL_H = 16.0
+LABEL_CLEAR = 5.0
+ARROW = 9.0  # an arrow head's reach back along its edge
+LABEL_SPOTS = (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85)
+FINE_SPOTS = tuple(k / 40 for k in range(2, 39))
+#: column_layout: a test's edge to its target is labelled near the test, before it meets other edges
+COLUMN_SPOTS = (0.2, 0.3, 0.12, 0.4, 0.5, 0.6, 0.7, 0.78, 0.85)
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def label_width(label: str) -> float:
+    return len(label) * CHAR_W * 0.9 + 8
+
+
+def place_labels(graph: Graph, boxes: dict[str, tuple[float, float, float, float]],
+                 routes: list[list[tuple[float, float]]], spots: Sequence[float] = LABEL_SPOTS,
+                 preferred: dict[int, tuple[float, float]] | None = None) -> list[Rect | None]:
+    """A box per labelled edge, on its own edge (or just beside it), that overlaps no node,
+    no other label and no other edge: a label never sits on a crossing, where it could be
+    read as the other edge's. The first free spot from the middle outwards wins; with none
+    free, the spot with the fewest conflicts."""
+    nodes = [(x - w / 2 - 2, y - h / 2 - 2, x + w / 2 + 2, y + h / 2 + 2) for x, y, w, h in boxes.values()]
+    # arrow heads (every edge's, the label's own included) stay visible
+    nodes += [(x - ARROW, y - ARROW, x + ARROW, y + ARROW) for x, y in (r[-1] for r in routes if r)]
+    placed: list[Rect | None] = []
+    taken: list[Rect] = []
+    # each route's bounding box first: most candidate spots are nowhere near most edges
+    spans = [(min(x for x, _ in r), min(y for _, y in r), max(x for x, _ in r), max(y for _, y in r)) if r
+             else (0.0, 0.0, 0.0, 0.0) for r in routes]
+    for i, (edge, route) in enumerate(zip(graph.edges, routes)):
+        if not edge.label:
+            placed.append(None)
+            continue
+        w = label_width(edge.label)
+        best: tuple[int, Rect] | None = None
+        first = [preferred[i]] if preferred and i in preferred else []
+        vertical = len(route) == 2 and abs(route[0][0] - route[1][0]) < 1  # a chain edge: its middle first
+        # the usual spots, then (only when none was free: a crowded diagram) a finer search
+        fine = _spots(route, w, FINE_SPOTS, above=True)
+        for x, y in itertools.chain(first, _spots(route, w, LABEL_SPOTS if vertical else spots), fine):
+            rect = (x - w / 2, y - LABEL_H / 2, x + w / 2, y + LABEL_H / 2)
+            # kept a few units clear of other lines too: a label touching a crossing reads as either edge's
+            near = (rect[0] - LABEL_CLEAR, rect[1] - LABEL_CLEAR, rect[2] + LABEL_CLEAR, rect[3] + LABEL_CLEAR)
+            # the overlap tests inline: this loop runs for every label of every diagram
+            x0, y0, x1, y1 = rect
+            conflicts = 3 * sum(1 for n in nodes if x0 < n[2] and n[0] < x1 and y0 < n[3] and n[1] < y1)
+            x0, y0, x1, y1 = near
+            conflicts += 3 * sum(1 for t in taken if x0 < t[2] and t[0] < x1 and y0 < t[3] and t[1] < y1)
+            if best is None or conflicts < best[0]:
+                conflicts += sum(1 for j, s in enumerate(spans) if x0 < s[2] and s[0] < x1 and y0 < s[3]
+                                 and s[1] < y1 and j != i and _crosses(near, routes[j]))
+            if best is None or conflicts < best[0]:
+                best = (conflicts, rect)
+            if conflicts == 0:
+                break
+        assert best is not None
+        placed.append(best[1])
+        taken.append(best[1])
+    return placed
+
+
+def _spots(route: list[tuple[float, float]], width: float, spots: Sequence[float],
+           above: bool = False) -> Iterator[tuple[float, float]]:
+    """Candidate label centres: points along the route, then the same points beside it
+    (lazily: the first free one usually ends the search)."""
+    lengths = [math.hypot(b[0] - a[0], b[1] - a[1]) for a, b in zip(route, route[1:])]
+    total = sum(lengths) or 1.0
+    on: list[tuple[float, float]] = []
+    for f in spots:
+        at = f * total
+        for (a, b), n in zip(zip(route, route[1:]), lengths):
+            if at <= n or n == lengths[-1]:
+                t = at / n if n else 0.0
+                on.append((a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t))
+                yield on[-1]
+                break
+            at -= n
+    for x, y in on:
+        yield x + width / 2 + 6, y
+        yield x - width / 2 - 6, y
+        if above:
+            yield x, y - LABEL_H - 4
+            yield x, y + LABEL_H + 4
+
+
+def _overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _crosses(rect: Rect, route: list[tuple[float, float]]) -> bool:
+    return any(segment_hits_rect(a, b, rect) for a, b in zip(route, route[1:]))
+
+
+def segment_hits_rect(a: tuple[float, float], b: tuple[float, float], rect: Rect) -> bool:
+    """Whether the segment a-b passes through the rectangle (Liang-Barsky clipping)."""
+    x0, y0, x1, y1 = rect
+    t0, t1 = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - x0), (dx, x1 - a[0]), (-dy, a[1] - y0), (dy, y1 - a[1])):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return False
+    return True
 
 
 def chain(ids: Iterable[str]) -> list[tuple[str, str]]:

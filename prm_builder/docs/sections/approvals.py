@@ -104,7 +104,7 @@ def routing_diagram(full_name: str, label: str, body: dict[str, Any], steps: lis
         f"then {a}" for a in [actions_text(body.get("finalRejectionActions"))] if a != "—")))
     ids = ["submit", *(f"step{n}" for n in range(1, len(steps) + 1)), "approved"]
     for n, (src, dst) in enumerate(zip(ids, ids[1:])):
-        edges.append(Edge(src, dst, "approve" if n else ""))
+        edges.append(Edge(src, dst, "approve" if n else "to step 1" if steps else ""))
     for n, step in enumerate(steps, 1):
         back = (step.get("rejectBehavior") or {}).get("type") == "BackToPrevious" and n > 1
         edges.append(Edge(f"step{n}", f"step{n - 1}" if back else "rejected", "reject", "reject"))

@@ -7,13 +7,15 @@ page shows exactly what is deployed: entry order is the order the org evaluates.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from prm_builder.docs.content import Diagram, Heading, Para, Section, Table
+from prm_builder.docs.content import Heading, Para, Section, Table
 from prm_builder.docs.context import DocContext, join
-from prm_builder.docs.diagram import Edge, Graph, Node, render_svg
 from prm_builder.docs.sections.common import as_list, criteria_text
 from prm_builder.generate.component import Component
+
+if TYPE_CHECKING:
+    from prm_builder.docs.routing import Region, Sla
 
 ID = "lead-distribution"
 TITLE = "Lead distribution"
@@ -118,62 +120,37 @@ def _push(ctx: DocContext, section: Section, component: Component, rule: dict[st
         (str(n), f"{e.get('assignedToType', 'Queue')} {queues.get(str(e.get('assignedTo', '')), e.get('assignedTo', ''))}"
          .strip(), criteria_text(e))
         for n, e in enumerate(entries, 1)), caption=f"Entries of {name}"))
-    for diagram in routing_diagrams(name, entries):
+    from prm_builder.docs.routing import routing_diagrams  # here: docs.routing reads sections.common
+
+    split, sla = regions(ctx), routing_sla(ctx)
+    diagrams = routing_diagrams(name, entries, split, sla)
+    if split:
+        by = "territory" if ctx.spec.lead_distribution and ctx.spec.lead_distribution.territories else "tier"
+        section.add(Para(f"Routing, one diagram per {by} (and one for leads in none): the entries a lead of that "
+                         f"{by} can meet, in evaluation order, each queue once"
+                         + (f"; dotted arrows between queues show where the acceptance SLA moves a lead nobody "
+                            f"accepted within {sla.hours} hours." if sla else ".")))
+    for diagram in diagrams:
         section.add(diagram)
 
 
-#: Entries per routing diagram. A program at the platform's 3,000 entries drew one chain of
-#: 6,000 boxes: the layout library's graph construction is quadratic and recursive in it
-#: (RecursionError from ~1,000 entries). Consecutive slices keep the evaluation order
-#: readable and each layout small, so the docs grow linearly with the program.
-ENTRIES_PER_DIAGRAM = 25
+def regions(ctx: DocContext) -> list[Region]:
+    """What the routing diagrams are split by: the territories, else the distribution tiers."""
+    from prm_builder.docs.routing import Region
+
+    ld = ctx.spec.lead_distribution
+    if ld is None:
+        return []
+    if ld.territories:
+        return [Region(t.developer_name, t.name, t.field, tuple(t.values)) for t in ld.territories]
+    tiers = [t for t in ctx.tiers_high_first() if t.features.lead_distribution]
+    return [Region(t.developer_name, f"tier {t.name}", ld.tier_field.api_name, (t.developer_name,)) for t in tiers]
 
 
-def routing_diagrams(rule_name: str, entries: list[dict[str, Any]]) -> list[Diagram]:
-    """The routing diagram of a rule, in slices of ENTRIES_PER_DIAGRAM entries; one diagram
-    (named as before) when the rule fits in one."""
-    if len(entries) <= ENTRIES_PER_DIAGRAM:
-        return [routing_diagram(rule_name, entries)]
-    return [routing_diagram(rule_name, entries[first:first + ENTRIES_PER_DIAGRAM], first=first + 1,
-                            total=len(entries))
-            for first in range(0, len(entries), ENTRIES_PER_DIAGRAM)]
+def routing_sla(ctx: DocContext) -> Sla | None:
+    from prm_builder.docs.routing import Sla
 
-
-def routing_diagram(rule_name: str, entries: list[dict[str, Any]], *, first: int = 1,
-                    total: int | None = None) -> Diagram:
-    """Entries as a chain of tests (order matters), each pointing at the queue it assigns.
-    A slice (first > 1 or total given) starts with the leads no earlier entry matched."""
-    total = len(entries) if total is None else total
-    last = first + len(entries) - 1
-    if first == 1:
-        nodes = [Node("lead", "New or updated lead", "start", ("assignment rule runs",))]
-    else:
-        nodes = [Node("lead", f"Lead no entry 1–{first - 1} matched", "start", ("evaluation continues",))]
-    edges: list[Edge] = []
-    previous = "lead"
-    for n, entry in enumerate(entries, first):
-        test = f"e{n}"
-        nodes.append(Node(test, f"Entry {n}", "step", (criteria_text(entry),)))
-        edges.append(Edge(previous, test, "" if previous == "lead" else "no match"))
-        # one target box per entry, even for a queue several entries use: shared boxes pull
-        # long edges across the whole chain and the order stops being readable
-        nodes.append(Node(f"q{n}", str(entry.get("assignedTo", "")), "ok", (str(entry.get("assignedToType", "Queue")),)))
-        edges.append(Edge(test, f"q{n}", "match"))
-        previous = test
-    if last < total:
-        nodes.append(Node("next", f"Entries {last + 1}–{total}", "wait", ("next diagram",)))
-        edges.append(Edge(previous, "next", "no match"))
-    elif not (entries and criteria_text(entries[-1]) == "all records"):
-        # after a catch-all entry every lead is assigned
-        nodes.append(Node("unassigned", "No entry matched", "wait", ("Default Lead Owner (Lead Settings)",)))
-        edges.append(Edge(previous, "unassigned", "no match" if entries else "", "expire"))
-    graph = Graph(tuple(nodes), tuple(edges))
-    name = f"lead-routing-{rule_name.lower().replace('_', '-')}"
-    title = f"Lead routing by the assignment rule {rule_name}"
-    rows = None
-    if (first, last) != (1, total):
-        name, title = f"{name}-{first}-{last}", f"{title}, entries {first}–{last} of {total}"
-        # a slice of a long rule: placed directly (a ladder), in linear time
-        rows = [("lead", None), *((f"e{n}", f"q{n}") for n in range(first, last + 1)),
-                *((nid, None) for nid in ("next", "unassigned") if any(x.id == nid for x in nodes))]
-    return Diagram(name, title, render_svg(name, title, graph, rows), graph.labels())
+    ld = ctx.spec.lead_distribution
+    if ld is None or ld.sla is None:
+        return None
+    return Sla(ld.sla.accept_within_hours, {q: nxt for q, _, nxt, _ in sla_routes(ctx) if nxt != "—"})

@@ -56,21 +56,22 @@ def _approval(ctx: DocContext, key: str, label: str, routing: Any, nodes: list[N
     """One approval stage: a box per route (or a manual review) between `before` and `after`."""
     if routing is None:
         nodes.append(Node(key, f"{label}: channel manager", "step", ("status set by hand",)))
-        routes = [key]
+        routes = [(key, "submit")]
     else:
         routes = []
         for n, route in enumerate(routing.routes, 1):
             nodes.append(Node(f"{key}{n}", f"{label}: {route.display_label}", "step", route_details(ctx, route)))
-            routes.append(f"{key}{n}")
-    for r in routes:
-        edges += [Edge(before, r), Edge(r, after, "approve"), Edge(r, rejected, "reject", "reject")]
+            # the edge into a route says whose records take it
+            routes.append((f"{key}{n}", join(route.tiers)))
+    for r, whose in routes:
+        edges += [Edge(before, r, whose), Edge(r, after, "approve"), Edge(r, rejected, "reject", "reject")]
 
 
 def process_diagram(ctx: DocContext, mdf: Any, request: str, claim: str) -> Diagram:
     eligible = join(t.name for t in ctx.tiers_high_first() if t.features.mdf)
     nodes = [Node("budget", "Budget", "start", (f"per partner and period; {eligible}", "allocation from the tier")),
-             Node("request", "Partner requests funds", "step", (request, f"activity: {join(mdf.activity_types[:3])}"
-                                                                 + (", ..." if len(mdf.activity_types) > 3 else ""))),
+             # every activity type: the box grows to its text (wrapped), nothing is cut off
+             Node("request", "Partner requests funds", "step", (request, f"activity: {join(mdf.activity_types)}")),
              Node("request_rejected", "Request rejected", "bad"),
              Node("approved", "Request approved", "ok", ("the activity runs",)),
              Node("claim", "Partner claims", "step", (claim, "proof of performance")),

@@ -64,8 +64,16 @@ def _hierarchy(ctx: DocContext) -> Diagram:
         details = tuple(f"{ctx.metric_label(m)} ≥ {ctx.metric_value(m, v)}" for m, v in sorted(t.qualification.items()))
         nodes.append(Node(t.developer_name, f"{t.name} (rank {t.rank})", "step", details or ("entry tier",)))
     edges = [Edge("new", tiers[0].developer_name, "joins")] if tiers else []
+    # the tier lifecycle the org runs (generate/tier_lifecycle.py, PartnerTierReview): promotion on
+    # a review day, demotion when the grace period after falling below the minimums runs out
+    review = ctx.spec.program.tier_review
+    grace = review.demotion_grace_days
+    down = f"demote after {grace} days below" if grace else "demote when below"
     for lower, higher in zip(tiers, tiers[1:]):
-        edges.append(Edge(lower.developer_name, higher.developer_name, "promote when qualified"))
+        edges.append(Edge(lower.developer_name, higher.developer_name, f"promote ({review.cycle} review)"))
+        edges.append(Edge(higher.developer_name, lower.developer_name, down, "expire"))
     graph = Graph(tuple(nodes), tuple(edges))
-    title = "Tier hierarchy: partners join at the entry tier and are promoted when they meet the next tier's minimums"
+    title = ("Tier hierarchy: partners join at the entry tier, are promoted at the review when they meet a higher "
+             f"tier's minimums and demoted {grace} days after falling below their own (to the tier they qualify "
+             "for, never below the entry tier)")
     return Diagram("tier-hierarchy", title, render_svg("tier-hierarchy", title, graph), graph.labels())
