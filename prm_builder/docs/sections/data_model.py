@@ -36,7 +36,14 @@ def build(ctx: DocContext) -> Section | None:
     section.add(Table(("object", "field", "API name", "kind", "points to"), tuple(
         (ctx.naming.object(obj), str(f.body.get("label", "")), f.full_name, str(f.body.get("type")),
          ctx.naming.object(str(f.body.get("referenceTo", "")))) for obj, f in relations)) if relations else Para("The generated objects have no relationship fields."))
-    section.add(diagram(objects, by_object, relations, uses(ctx, objects)))
+    # standard objects prm adds fields to (Lead, Opportunity, Account, ...): drawn with those fields
+    standard: dict[str, list[Component]] = {}
+    for f in fields:
+        owner = f.full_name.split(".", 1)[0]
+        if owner not in by_object:
+            standard.setdefault(owner, []).append(f)
+    names = set(by_object) | set(standard)
+    section.add(diagram(objects, by_object, relations, uses(ctx, names) + standard_links(names), standard))
     return section
 
 
