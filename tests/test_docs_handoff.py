@@ -96,6 +96,7 @@ def test_sign_off_names_program_commit_date_and_checklist(example) -> None:
     page = _page(files, "sign-off")
     control = dict((r[0], r[1]) for r in _table(page, "sign-off-control"))
     assert control["Program"] == ctx.spec.program.name == "Northwind Partner Network"
+    assert control["Client"] == ctx.spec.program.client == "Northwind Analytics, Inc."
     assert control["Date judged"] == TODAY.isoformat()
     assert control["Partner license"] == ctx.spec.program.license.value
     if HAS_GIT and ctx.origin.commit:
@@ -262,6 +263,17 @@ def test_channel_manager_and_admin_references(example) -> None:
     assert f"keeps it for {ctx.spec.program.tier_review.demotion_grace_days} days" in admin
     assert all(t.name in admin for t in ld.territories)
     assert "`prm deploy --org NAME`" not in admin and "prm deploy --org NAME" in admin  # code, as in the runbook
+
+
+def test_cover_names_the_client_only_when_the_specs_do(example, tmp_path: Path) -> None:
+    _, files = example
+    cover = html.fromstring(files["print.html"]).cssselect(".cover")[0].text_content()
+    assert "Client" in cover and "Northwind Analytics, Inc." in cover
+    _, files = _package(copy_program("minimal", tmp_path / "m"))  # a program that names no client
+    cover = html.fromstring(files["print.html"]).cssselect(".cover")[0].text_content()
+    assert "Client" not in cover
+    control = dict((r[0], r[1]) for r in _table(_page(files, "sign-off"), "sign-off-control"))
+    assert control["Client"].startswith("— (not named")
 
 
 def test_programs_without_features_get_only_what_they_have(tmp_path: Path) -> None:

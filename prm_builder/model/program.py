@@ -48,6 +48,9 @@ class Program(SpecNode):
     """The partner program's name as partners see it, e.g. 'Acme Partner Network'."""
     api_version: str = "63.0"
     """Metadata API version of the generated files. Only 63.0 is supported (the schema we check)."""
+    client: str = Field(default="", max_length=255)
+    """The organisation the program is built for, as it signs (named on the handoff package's
+    cover and sign-off page), e.g. 'Northwind Analytics, Inc.'."""
     license: License
     """The partner user license: 'Partner Community', 'Partner Community Plus' or 'Partner Community Login'."""
     description: str = ""

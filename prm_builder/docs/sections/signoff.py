@@ -77,6 +77,7 @@ def build(ctx: DocContext) -> Section:
                       "result, the changes since the last signed version, and who signs.")
     section.add(Heading("Document control", slug(ID, "control")))
     section.add(Table(("", ""), (
+        ("Client", spec.program.client or "— (not named: program.client)"),
         ("Program", spec.program.name),
         ("Description", spec.program.description or "—"),
         ("Version", version(ctx)),
@@ -127,6 +128,7 @@ def cover_facts(ctx: DocContext) -> tuple[tuple[str, str], ...]:
     checklist = ("not run" if report is None else
                  f"{'passes' if report.ok else 'does not pass'} as of {o.as_of}")
     signers = [name or role for name, role, _ in approvers(ctx)]
-    return (("Program", ctx.spec.program.name), ("Version", version(ctx)),
+    client = (("Client", ctx.spec.program.client),) if ctx.spec.program.client else ()
+    return client + (("Program", ctx.spec.program.name), ("Version", version(ctx)),
             ("Spec commit", o.commit[:12] if o.commit else f"not committed (sha256 {o.digest[:12]})"),
             ("Date judged", o.as_of or "—"), ("Review checklist", checklist), ("Approvers", join(signers)))
