@@ -164,3 +164,25 @@ def test_field_reference_rows_are_labels_with_the_api_name_beside(program) -> No
                 rows[cells[1]] = cells[0]
     for c in fields:
         assert rows[c.full_name.split(".", 1)[1]] == str(c.body.get("label")), c.full_name
+
+
+def test_approvers_are_named_by_queue_and_field_labels(program) -> None:
+    """An approval step's queue reads as its label with the developer name beside it in the
+    step table, by its label alone in the diagram; a related-user approver by the field's label."""
+    name, ctx, files = program
+    queues = {q.full_name: str(q.body["name"]) for q in ctx.of_type("Queue") if q.body.get("name")}
+    steps = [(p.full_name.split(".", 1)[0], a) for p in ctx.of_type("ApprovalProcess")
+             for s in p.body.get("approvalStep") or [] for a in (s.get("assignedApprover") or {}).get("approver") or []]
+    if not steps:
+        pytest.skip(f"{name} approves nothing")
+    page = html.fromstring(files["approvals.html"])
+    table_text = re.sub(r"\s+", " ", " ".join(page.xpath("//table//text()")))
+    diagram_text = re.sub(r"\s+", " ", " ".join(page.xpath("//svg//text()")))  # wrapped lines joined
+    for obj, approver in steps:
+        if approver.get("type") == "queue" and approver["name"] in queues:
+            label = queues[approver["name"]]
+            assert f"queue {label} ({approver['name']})" in table_text, (name, approver)
+            assert f"queue {label}" in diagram_text and f"({approver['name']})" not in diagram_text
+        elif approver.get("type") == "relatedUserField":
+            field = ctx.naming.field(obj + "." + approver["name"])
+            assert f"user in field {field}" in table_text, (name, approver)

@@ -56,6 +56,8 @@ class Naming:
     #: 'Account.Commission_Liability__c' -> 'Commission__c.Net_Amount__c': a sum/min/max roll-up
     #: has the type of the field it summarizes (a count is a number)
     summarized: dict[str, str] = field(default_factory=dict)
+    #: 'Deal_Reg_Review' -> 'Deal Registration Review': the label of every generated queue
+    queues: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, components: list[Component], currency: str) -> "Naming":
@@ -70,6 +72,8 @@ class Naming:
                     naming.summarized[c.full_name] = str(c.body["summarizedField"])
             elif c.type == "CustomObject" and c.body.get("label"):
                 naming.objects[c.full_name] = str(c.body["label"])
+            elif c.type == "Queue" and c.body.get("name"):  # a queue's label is its <name>
+                naming.queues[c.full_name] = str(c.body["name"])
         return naming
 
     def object(self, name: str) -> str:
@@ -81,6 +85,13 @@ class Naming:
         known = self.fields.get(full_name)
         label = known[0] if known else STANDARD_LABELS.get(name) or words(name)
         return f"{self.object(obj)}: {label}" if with_object and obj else label
+
+    def queue(self, developer_name: str, *, with_api_name: bool = True) -> str:
+        """'Deal Registration Review (Deal_Reg_Review)': the label people see, the name admins search."""
+        label = self.queues.get(developer_name)
+        if not label or label == developer_name:
+            return developer_name
+        return f"{label} ({developer_name})" if with_api_name else label
 
     def target(self, full_name: str) -> str:
         """The object a generated relationship field points to ('' when not one)."""

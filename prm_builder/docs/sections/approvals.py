@@ -13,6 +13,7 @@ from typing import Any
 from prm_builder.docs.content import Bullets, Diagram, Heading, Para, Section, Table
 from prm_builder.docs.context import DocContext, join, slug
 from prm_builder.docs.diagram import Edge, Graph, Node, render_svg
+from prm_builder.docs.naming import current
 from prm_builder.docs.sections.common import as_list as _list
 from prm_builder.docs.sections.common import criteria_text
 from prm_builder.generate.component import Component
@@ -24,10 +25,23 @@ NOT_MET = {"ApproveRecord": "approve the record", "RejectRecord": "reject the re
            "GotoNextStep": "go to the next step"}
 
 
-def approvers_text(step: dict[str, Any]) -> str:
+def approvers_text(step: dict[str, Any], obj: str = "", *, short: bool = False) -> str:
+    """'queue Deal Registration Review (Deal_Reg_Review)', 'user in field Partner Manager': labels
+    while the package is built (docs.naming.current()), API names otherwise; `short` (diagrams)
+    leaves the queue's API name out, the step table beside the diagram gives it."""
     assigned = step.get("assignedApprover") or {}
+    naming = current()
     kinds = {"relatedUserField": "user in field", "userHierarchyField": "manager (hierarchy)"}
-    names = [f"{kinds.get(a.get('type', ''), a.get('type', ''))} {a.get('name') or ''}".strip()
+
+    def name(a: dict[str, Any]) -> str:
+        value, kind = str(a.get("name") or ""), a.get("type", "")
+        if naming is not None and kind == "queue":
+            return naming.queue(value, with_api_name=not short)
+        if naming is not None and kind == "relatedUserField" and obj:
+            return naming.field(f"{obj}.{value}")
+        return value
+
+    names = [f"{kinds.get(a.get('type', ''), a.get('type', ''))} {name(a)}".strip()
              for a in _list(assigned.get("approver"))]
     text = join(names, "the submitter's manager")
     if len(names) > 1 and assigned.get("whenMultipleApprovers"):
@@ -78,7 +92,7 @@ def _document(ctx: DocContext, section: Section, process: Component) -> None:
         not_met = NOT_MET.get(str(step.get("ifCriteriaNotMet", "")), "—") if step.get("entryCriteria") else "—"
         reject = (step.get("rejectBehavior") or {}).get("type", "RejectRequest")
         rows.append((str(n), str(step.get("label") or step.get("name", "")),
-                     criteria_text(step.get("entryCriteria")), approvers_text(step), not_met,
+                     criteria_text(step.get("entryCriteria")), approvers_text(step, process.full_name.split(".", 1)[0]), not_met,
                      actions_text(step.get("approvalActions")),
                      f"{'back to the previous step' if reject == 'BackToPrevious' else 'final rejection'}; "
                      f"{actions_text(step.get('rejectionActions'))}"))
@@ -94,7 +108,7 @@ def routing_diagram(full_name: str, label: str, body: dict[str, Any], steps: lis
     nodes = [Node("submit", "Submitted for approval", "start", (f"when {criteria_text(body.get('entryCriteria'))}",))]
     edges: list[Edge] = []
     for n, step in enumerate(steps, 1):
-        details = [f"approvers: {approvers_text(step)}"]
+        details = [f"approvers: {approvers_text(step, full_name.split('.', 1)[0], short=True)}"]
         if step.get("entryCriteria"):
             details.insert(0, f"if {criteria_text(step.get('entryCriteria'))}")
         nodes.append(Node(f"step{n}", f"Step {n}: {step.get('label') or step.get('name', '')}", "step", tuple(details)))
