@@ -9,19 +9,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from prm_builder.errors import Diagnostic, PrmInternalError, PrmUserError, has_errors, sort_diagnostics
-from prm_builder.generate import generate
-from prm_builder.generate.approvals import LOCK_FILE, ApprovalLock, load_lock
-from prm_builder.generate.component import Component
-from prm_builder.model.parse import parse_program
-from prm_builder.model.root import ProgramSpec
-from prm_builder.spec.loader import load_specs
-from prm_builder.validate import ValidationContext, run_rules
-from prm_builder.write.atomic import Transaction, TreeChanges, diff_tree, write_tree
-from prm_builder.write.render import Files, mdapi_files, source_files
+from prm_builder.write.atomic import MANIFEST, Transaction, TreeChanges, diff_tree, manifest_bytes, owner_file, write_tree
+from prm_builder.write.cache import BuildSummary
 
+# The pipeline (pydantic models, generators: 0.5 s of imports) is imported by the functions
+# that run it, so a build the cache answers (write/cache.py) never loads it.
 if TYPE_CHECKING:
     from prm_builder.checklist.report import ChecklistReport
+    from prm_builder.generate.approvals import ApprovalLock
+    from prm_builder.generate.component import Component
+    from prm_builder.model.root import ProgramSpec
     from prm_builder.org.connection import OrgConnection
+    from prm_builder.write.render import Files
 
 from prm_builder.paths import DEFAULT_DOCS_OUT, DEFAULT_MDAPI, DEFAULT_OUT, DEFAULT_SPECS  # noqa: E402,F401
 
@@ -65,14 +64,17 @@ class CompiledProgram:
 
 @dataclass
 class BuildResult:
-    compiled: CompiledProgram
+    #: None when the build cache answered (nothing was compiled: see write/cache.py)
+    compiled: CompiledProgram | None
     source_changes: TreeChanges
     mdapi_changes: TreeChanges
     written: bool
+    #: what a build reports (diagnostics, notes, ...), compiled or from the cache
+    summary: BuildSummary
 
     @property
     def stale(self) -> bool:
-        return not self.source_changes.clean or self.compiled.lock_stale
+        return not self.source_changes.clean or self.summary.lock_stale
 
 
 def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None,
@@ -83,6 +85,13 @@ def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None,
     Positions name files relative to display_root (default: the working directory).
     `org_alias` / `deploying_user`: build for that org (CumulusCI alias), i.e. give
     `named_user:` approvers their usernames there (org.named_users)."""
+    from prm_builder.generate import generate
+    from prm_builder.generate.approvals import LOCK_FILE, ApprovalLock, load_lock
+    from prm_builder.model.parse import parse_program
+    from prm_builder.model.root import ProgramSpec
+    from prm_builder.spec.loader import load_specs
+    from prm_builder.validate import ValidationContext, run_rules
+
     loaded = load_specs(specs_dir, display_root)
     parsed = parse_program(loaded)
     lock, lock_diagnostics = load_lock(specs_dir) if specs_dir.is_dir() else (ApprovalLock(), [])
@@ -116,6 +125,8 @@ def _read_text(path: Path) -> str:
 
 
 def _defaulted(data: dict[str, Any]) -> set[str]:
+    from prm_builder.model.root import ProgramSpec
+
     return {name for name, info in ProgramSpec.model_fields.items() if not info.is_required() and name not in data}
 
 
@@ -127,6 +138,7 @@ def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = Non
     assert result.spec is not None
     components = list(result.components)
     from prm_builder.simulate.apex import replay_component  # the scenarios' Apex replay class
+    from prm_builder.write.render import mdapi_files, source_files
 
     replay = replay_component(specs_dir, result.spec.program.name)
     if replay is not None:
@@ -162,35 +174,69 @@ Progress = Callable[[str], None] | None
 
 def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_dir: Path = DEFAULT_MDAPI,
           *, check: bool = False, today: dt.date | None = None, force: bool = False,
-          org_alias: str | None = None, deploying_user: str | None = None, progress: Progress = None) -> BuildResult:
+          org_alias: str | None = None, deploying_user: str | None = None, progress: Progress = None,
+          cache: bool = False) -> BuildResult:
     """Compile the specs and write force-app/ (source format) and the MDAPI package.
 
     With check=True nothing is written: the result says whether force-app/ is stale.
     All outputs (both folders and specs/prm.lock.json) are staged, then swapped in together;
     nothing is written when nothing changed. A force-app/ built from another program is
     replaced only with force=True. `org_alias` / `deploying_user`: build for one org (see `validate`).
+    `cache`: answer from the project's build cache when nothing changed since the last build
+    (write/cache.py), and record this build there.
     """
+    from prm_builder.write import cache as build_cache
+
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_OUT), "--mdapi-out": (mdapi_dir, DEFAULT_MDAPI)})
+    today = today or dt.date.today()
+    options = {"out": str(out_dir.resolve()), "mdapi": str(mdapi_dir.resolve()), "today": today.isoformat(),
+               "org": org_alias or "", "user": deploying_user or ""}
+    if cache:
+        hit = build_cache.lookup(specs_dir, build_cache.build_key(specs_dir, options), out_dir, mdapi_dir,
+                                 owner_file(mdapi_dir))
+        if hit is not None:
+            return BuildResult(None, TreeChanges(unchanged=hit.source_files),
+                               TreeChanges(unchanged=hit.mdapi_files), False, hit)
+        if not check:
+            build_cache.forget(specs_dir)
     report = _Stages(progress)
     compiled = compile_program(specs_dir, today, org_alias=org_alias, deploying_user=deploying_user)
     report(f"compiled {len(compiled.components)} components")
     source_tree = {f"{SOURCE_ROOT}/{rel}": data for rel, data in compiled.source.items()}
     program = compiled.spec.program.name
+    notes = [f"{c.type} {c.full_name}: {n}" for c in compiled.components for n in c.notes]
+    summary = BuildSummary(len(compiled.components), notes, compiled.diagnostics, compiled.lock_stale,
+                           len(source_tree) + 1, len(compiled.mdapi))
     if check:
         return BuildResult(compiled, diff_tree(out_dir, source_tree, program=program),
-                           diff_tree(mdapi_dir, compiled.mdapi, manifest=False, option="--mdapi-out"), False)
+                           diff_tree(mdapi_dir, compiled.mdapi, manifest=False, option="--mdapi-out"), False, summary)
+    from prm_builder.generate.approvals import LOCK_FILE
+
     report(f"writing {out_dir} and {mdapi_dir}")
+    write_lock = compiled.lock_stale and not (org_alias or deploying_user)
     with Transaction() as tx:
         source_changes = tx.tree(out_dir, source_tree, program=program, force=force, option="--out")
         mdapi_changes = tx.tree(mdapi_dir, compiled.mdapi, keep_foreign=False, option="--mdapi-out")
-        if compiled.lock_stale and not (org_alias or deploying_user):
+        if write_lock:
             # A build for one org (its named users) must not rewrite the committed lock file.
             tx.file(specs_dir / LOCK_FILE, compiled.lock_text, str(specs_dir / LOCK_FILE))
-    return BuildResult(compiled, source_changes, mdapi_changes, True)
+    if cache:
+        # The key the next build computes: the specs as they are now, with the lock file written.
+        after = {LOCK_FILE: compiled.lock_text.encode() or None} if write_lock else None
+        owner = owner_file(mdapi_dir)
+        build_cache.store(specs_dir, build_cache.build_key(specs_dir, options, after),
+                          BuildSummary(summary.components, notes, compiled.diagnostics, not write_lock and compiled.lock_stale,
+                                       summary.source_files, summary.mdapi_files),
+                          [("source", out_dir, {**source_tree, MANIFEST: manifest_bytes(source_tree, program)}),
+                           ("mdapi", mdapi_dir, compiled.mdapi),
+                           ("owner", owner.parent, {owner.name: manifest_bytes(compiled.mdapi)})])
+    return BuildResult(compiled, source_changes, mdapi_changes, True, summary)
 
 
 def json_schema() -> dict[str, Any]:
     """JSON Schema of one spec file (any subset of the top-level sections), for editors."""
+    from prm_builder.model.root import ProgramSpec
+
     schema = ProgramSpec.model_json_schema(mode="validation")
     schema.pop("required", None)  # a program is split across files; each holds some sections
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",

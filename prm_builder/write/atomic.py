@@ -67,7 +67,7 @@ def _old(target: Path) -> Path:
     return target.with_name(f".{target.name}.prm-old")
 
 
-def _owner_file(target: Path) -> Path:
+def owner_file(target: Path) -> Path:
     """Where a folder that must hold nothing but metadata (the MDAPI package) records that
     prm created it: beside the folder, so the package itself stays pure."""
     return target.with_name(f".{target.name}.prm-manifest.json")
@@ -167,7 +167,7 @@ def _check_owned(target: Path, option: str) -> None:
     """A folder wholly replaced by every build (the MDAPI package) may only be one prm
     created: its owner file says so. A folder from before owner files counts when it holds
     nothing but package.xml and metadata type folders."""
-    if not target.is_dir() or not any(target.iterdir()) or _owner_file(target).is_file():
+    if not target.is_dir() or not any(target.iterdir()) or owner_file(target).is_file():
         return
     from prm_builder.metadata.layout import LAYOUTS
 
@@ -276,7 +276,7 @@ class Transaction:
             if keep_foreign:
                 _check_program(target, program, force, option)
             changes = diff_tree(target, files, manifest=keep_foreign, program=program, option=option)
-            owner = _owner_file(target)
+            owner = owner_file(target)
             if changes.clean and (keep_foreign or owner.is_file()):
                 return changes  # nothing changed: write nothing
             missing = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
