@@ -153,19 +153,24 @@ def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = Non
 def check_schema_conformance(*file_sets: Files) -> None:
     """Every XML file we generate must validate against the Metadata API schema. A failure
     is our bug, not the user's: an internal error naming the file and the schema message."""
+    from lxml import etree
+
     from prm_builder.metadata.schema import load_schema
 
     schema = load_schema()
-    checked: set[bytes] = set()  # most MDAPI files are byte-identical to a source file
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    docs: dict[bytes, tuple[str, etree._Element]] = {}  # most MDAPI files are byte-identical to a source file
     for files in file_sets:
         for rel, data in files.items():
-            if rel + "-meta.xml" in files or data in checked:
-                continue  # a body file (.cls, .email) beside its -meta.xml: not metadata XML
-            checked.add(data)
-            problems = schema.problems(data)
-            if problems:
-                raise PrmInternalError(f"generated {rel} does not conform to the Metadata API "
-                                       f"schema: {'; '.join(problems[:3])}")
+            if rel + "-meta.xml" not in files and data not in docs:  # not a body file (.cls, .email)
+                docs[data] = (rel, etree.fromstring(data, parser))
+    # only the types these documents can hold: compiling the whole schema costs more than validating
+    roots = frozenset(etree.QName(doc).localname for _, doc in docs.values())
+    for rel, doc in docs.values():
+        problems = schema.element_problems(doc, roots)
+        if problems:
+            raise PrmInternalError(f"generated {rel} does not conform to the Metadata API "
+                                   f"schema: {'; '.join(problems[:3])}")
 
 
 #: Reports a stage of long work (the CLI prints it on stderr); None: silent.
@@ -216,7 +221,8 @@ def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_di
     write_lock = compiled.lock_stale and not (org_alias or deploying_user)
     with Transaction() as tx:
         source_changes = tx.tree(out_dir, source_tree, program=program, force=force, option="--out")
-        mdapi_changes = tx.tree(mdapi_dir, compiled.mdapi, keep_foreign=False, option="--mdapi-out")
+        mdapi_changes = tx.tree(mdapi_dir, compiled.mdapi, keep_foreign=False, option="--mdapi-out",
+                                link_copies=True)
         if write_lock:
             # A build for one org (its named users) must not rewrite the committed lock file.
             tx.file(specs_dir / LOCK_FILE, compiled.lock_text, str(specs_dir / LOCK_FILE))
