@@ -7,7 +7,7 @@ from typing import Iterable
 
 from prm_builder import API_VERSION
 from prm_builder.generate.component import Component
-from prm_builder.metadata.layout import layout, mdapi_path, source_path, split_child
+from prm_builder.metadata.layout import layout, mdapi_file, source_file, split_child
 from prm_builder.metadata.serializer import serialize
 
 Files = dict[str, bytes]
@@ -27,7 +27,7 @@ def source_files(components: Iterable[Component]) -> Files:
     files: Files = {}
     for c in components:
         lay = layout(c.type)
-        path = source_path(c.type, c.full_name).as_posix()
+        path = source_file(c.type, c.full_name)
         body = _child_body(c) if lay.object_child_tag else dict(c.body)
         if c.type != "CustomObject" and not lay.object_child_tag:
             body.pop("fullName", None)  # the file name carries it, as sf retrieve writes it
@@ -58,8 +58,8 @@ def mdapi_files(components: Iterable[Component], source: Files | None = None) ->
             object_bodies[c.full_name] = dict(c.body)
             objects[c.full_name]  # noqa: B018 - make sure the object gets a file
             continue
-        path = mdapi_path(c.type, c.full_name).as_posix()
-        same = source.get(source_path(c.type, c.full_name).as_posix()) if source is not None else None
+        path = mdapi_file(c.type, c.full_name)
+        same = source.get(source_file(c.type, c.full_name)) if source is not None else None
         files[path] = same if same is not None else \
             serialize(c.type, {k: v for k, v in c.body.items() if k != "fullName"})
         if lay.has_content:
@@ -70,7 +70,7 @@ def mdapi_files(components: Iterable[Component], source: Files | None = None) ->
         body.pop("fullName", None)
         for tag, items in children.items():
             body[tag] = sorted(items, key=lambda b: b["fullName"])
-        files[mdapi_path("CustomObject", obj).as_posix()] = serialize("CustomObject", body)
+        files[mdapi_file("CustomObject", obj)] = serialize("CustomObject", body)
     files["package.xml"] = package_xml(members)
     return dict(sorted(files.items()))
 
