@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from prm_builder.generate.component import Component
     from prm_builder.model.root import ProgramSpec
     from prm_builder.org.connection import OrgConnection
-    from prm_builder.write.render import Files
+    from prm_builder.write.render import Elements, Files
 
 from prm_builder.paths import DEFAULT_DOCS_OUT, DEFAULT_MDAPI, DEFAULT_OUT, DEFAULT_SPECS  # noqa: E402,F401
 
@@ -138,14 +138,15 @@ def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = Non
     assert result.spec is not None
     components = list(result.components)
     from prm_builder.simulate.apex import replay_component  # the scenarios' Apex replay class
-    from prm_builder.write.render import mdapi_files, source_files
+    from prm_builder.write.render import Elements, mdapi_files, source_files
 
     replay = replay_component(specs_dir, result.spec.program.name)
     if replay is not None:
         components.append(replay)
-    source = source_files(components)
-    mdapi = mdapi_files(components, source)
-    check_schema_conformance(source, mdapi)
+    elements: Elements = []  # every XML file's tree, validated without parsing the bytes again
+    source = source_files(components, elements)
+    mdapi = mdapi_files(components, source, elements)
+    check_elements_conform(elements)
     return CompiledProgram(result.spec, components, result.diagnostics, source, mdapi,
                            result.lock_text, result.lock_stale)
 
@@ -155,18 +156,26 @@ def check_schema_conformance(*file_sets: Files) -> None:
     is our bug, not the user's: an internal error naming the file and the schema message."""
     from lxml import etree
 
-    from prm_builder.metadata.schema import load_schema
-
-    schema = load_schema()
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     docs: dict[bytes, tuple[str, etree._Element]] = {}  # most MDAPI files are byte-identical to a source file
     for files in file_sets:
         for rel, data in files.items():
             if rel + "-meta.xml" not in files and data not in docs:  # not a body file (.cls, .email)
                 docs[data] = (rel, etree.fromstring(data, parser))
+    check_elements_conform(list(docs.values()))
+
+
+def check_elements_conform(elements: "Elements") -> None:
+    """check_schema_conformance() of the trees the files were serialized from (a build keeps
+    them: parsing 8,000 files again costs more than validating them)."""
+    from lxml import etree
+
+    from prm_builder.metadata.schema import load_schema
+
+    schema = load_schema()
     # only the types these documents can hold: compiling the whole schema costs more than validating
-    roots = frozenset(etree.QName(doc).localname for _, doc in docs.values())
-    for rel, doc in docs.values():
+    roots = frozenset(etree.QName(doc).localname for _, doc in elements)
+    for rel, doc in elements:
         problems = schema.element_problems(doc, roots)
         if problems:
             raise PrmInternalError(f"generated {rel} does not conform to the Metadata API "
@@ -196,9 +205,10 @@ def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_di
     today = today or dt.date.today()
     options = {"out": str(out_dir.resolve()), "mdapi": str(mdapi_dir.resolve()), "today": today.isoformat(),
                "org": org_alias or "", "user": deploying_user or ""}
+    fingerprint = build_cache.prm_fingerprint() if cache else ""
     if cache:
-        hit = build_cache.lookup(specs_dir, build_cache.build_key(specs_dir, options), out_dir, mdapi_dir,
-                                 owner_file(mdapi_dir))
+        hit = build_cache.lookup(specs_dir, build_cache.build_key(specs_dir, options, fingerprint=fingerprint),
+                                 out_dir, mdapi_dir, owner_file(mdapi_dir))
         if hit is not None:
             return BuildResult(None, TreeChanges(unchanged=hit.source_files),
                                TreeChanges(unchanged=hit.mdapi_files), False, hit)
@@ -230,7 +240,7 @@ def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_di
         # The key the next build computes: the specs as they are now, with the lock file written.
         after = {LOCK_FILE: compiled.lock_text.encode() or None} if write_lock else None
         owner = owner_file(mdapi_dir)
-        build_cache.store(specs_dir, build_cache.build_key(specs_dir, options, after),
+        build_cache.store(specs_dir, build_cache.build_key(specs_dir, options, after, fingerprint),
                           BuildSummary(summary.components, notes, compiled.diagnostics, not write_lock and compiled.lock_stale,
                                        summary.source_files, summary.mdapi_files),
                           [("source", out_dir, {**source_tree, MANIFEST: manifest_bytes(source_tree, program)}),

@@ -71,31 +71,31 @@ class _Slot:
     is_complex: bool  # a structure (nested body), not a value
 
 
-#: (schema id, type) -> (schema, {element name: slot}); the schema is kept in the value so
-#: its id cannot be reused
-_SLOTS: dict[tuple[int, str], tuple[MetadataSchema, dict[str, _Slot]]] = {}
+#: (schema id, type) -> (schema, {element name: slot}, {element name: position}); the
+#: schema is kept in the value so its id cannot be reused
+_SLOTS: dict[tuple[int, str], tuple[MetadataSchema, dict[str, _Slot], dict[str, int]]] = {}
 
 
-def _slots(schema: MetadataSchema, type_name: str) -> dict[str, _Slot]:
+def _slots(schema: MetadataSchema, type_name: str) -> tuple[dict[str, _Slot], dict[str, int]]:
     key = (id(schema), type_name)
     if key not in _SLOTS:
-        _SLOTS[key] = (schema, {d.name: _Slot(i, d.name, f"{{{MD_NS}}}{d.name}", d.repeated, d.type,
-                                              d.type in schema.complex_types)
-                                for i, d in enumerate(schema.elements(type_name))})
-    return _SLOTS[key][1]
+        slots = {d.name: _Slot(i, d.name, f"{{{MD_NS}}}{d.name}", d.repeated, d.type, d.type in schema.complex_types)
+                 for i, d in enumerate(schema.elements(type_name))}
+        _SLOTS[key] = (schema, slots, {name: slot.position for name, slot in slots.items()})
+    return _SLOTS[key][1], _SLOTS[key][2]
 
 
 def _fill(parent: etree._Element, type_name: str, body: Body, schema: MetadataSchema, where: str) -> None:
     # The hot loop of every build (8,000 files at 3,000 assignment entries): plain types are
     # tested first, and each element's tag and kind come precomputed from _slots.
-    slots = _slots(schema, type_name)
+    slots, order = _slots(schema, type_name)
     unknown = body.keys() - slots.keys()
     if unknown:
         raise PrmInternalError(f"{where}: {type_name} has no element(s) {', '.join(sorted(unknown))}")
     # the body's own keys in schema order (not every element the type declares: a
     # CustomField declares ~60 and uses a handful)
-    for slot in sorted((slots[k] for k in body), key=_position):
-        value = body[slot.name]
+    for name in sorted(body, key=order.__getitem__):
+        slot, value = slots[name], body[name]
         if value is None or value == "" or value == []:
             continue  # absent: Salesforce omits empty elements too
         items = value if isinstance(value, (list, tuple)) else (value,)
@@ -120,9 +120,6 @@ def _fill(parent: etree._Element, type_name: str, body: Body, schema: MetadataSc
             else:
                 child.text = _text(item)
 
-
-def _position(slot: _Slot) -> int:
-    return slot.position
 
 
 def _text(value: Any) -> str:

@@ -77,7 +77,8 @@ def _read(path: Path) -> bytes:
         return b"\0unreadable"  # a file that cannot be read never matches a cached build
 
 
-def _prm_fingerprint() -> str:
+def prm_fingerprint() -> str:
+    """A hash of prm itself: its version, code and templates, Python's and the libraries' versions."""
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.blake2b(digest_size=16)
@@ -93,11 +94,13 @@ def _prm_fingerprint() -> str:
     return h.hexdigest()
 
 
-def build_key(specs_dir: Path, options: dict[str, str], specs_after: dict[str, bytes | None] | None = None) -> str:
+def build_key(specs_dir: Path, options: dict[str, str], specs_after: dict[str, bytes | None] | None = None,
+              fingerprint: str | None = None) -> str:
     """The key of a build of `specs_dir` with `options`. `specs_after` replaces spec files by
-    the bytes the build itself wrote (None: deleted), i.e. the key the next build will compute."""
+    the bytes the build itself wrote (None: deleted), i.e. the key the next build will compute.
+    `fingerprint`: prm_fingerprint(), when the caller computed it already."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"prm build cache {FORMAT}\0{_prm_fingerprint()}\0".encode())
+    h.update(f"prm build cache {FORMAT}\0{fingerprint or prm_fingerprint()}\0".encode())
     h.update(json.dumps(options, sort_keys=True).encode())
     _hash_tree(h, specs_dir, specs_after)
     return h.hexdigest()
