@@ -134,6 +134,7 @@ def _in_project(**paths: Path) -> dict[str, Path]:
     then prm moves to the root where the defaults (specs, force-app, ...) live."""
     cwd = Path.cwd()
     if is_project_root(cwd):
+        _keep_compiled_templates()
         return paths
     root = find_project_root(cwd)
     if root is None:
@@ -141,7 +142,15 @@ def _in_project(**paths: Path) -> dict[str, Path]:
     defaults = {DEFAULT_SPECS, DEFAULT_OUT, DEFAULT_MDAPI, DEFAULT_DOCS_OUT, DEFAULT_RECORD_DIR}
     resolved = {name: p if p in defaults else (cwd / p).resolve() for name, p in paths.items()}
     os.chdir(root)
+    _keep_compiled_templates()
     return resolved
+
+
+def _keep_compiled_templates() -> None:
+    """In a project, compiled Jinja templates are kept in its .prm/ (see paths.TEMPLATE_CACHE)."""
+    import prm_builder.paths
+
+    prm_builder.paths.TEMPLATE_CACHE = (Path(".prm") / "templates").resolve()
 
 
 def _emit(command: str, as_json: bool, status: int, result: Any, text: str, *,

@@ -28,3 +28,36 @@ def find_project_root(start: Path) -> Path | None:
         if is_project_root(folder):
             return folder
     return None
+
+
+#: Where compiled Jinja templates are kept between runs (None: compiled every run). The CLI
+#: sets it to the project's .prm/templates: compiling the Apex, email and docs templates
+#: costs 0.2 s a run. Jinja checks each template's source before reusing its compiled code.
+TEMPLATE_CACHE: Path | None = None
+
+
+def template_bytecode_cache() -> object | None:
+    """A jinja2 bytecode cache in TEMPLATE_CACHE, or None (no folder set, or none can be made).
+    A cache that cannot be read or written is no error: the template is compiled instead."""
+    if TEMPLATE_CACHE is None:
+        return None
+    import jinja2
+
+    class QuietCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, ValueError, EOFError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    try:
+        TEMPLATE_CACHE.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only checkout: templates are compiled each run
+    return QuietCache(str(TEMPLATE_CACHE))

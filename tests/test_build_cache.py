@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,24 @@ def test_cli_cached_build_reports_the_warnings(built: Path) -> None:
         {k: v for k, v in first["result"].items() if k != "cached"}
     text = run_prm("build", cwd=built)
     assert "PRM-V024" in text.stdout and "0 added, 0 changed, 0 removed" in text.stdout
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_compiled_templates_are_kept_and_a_broken_one_is_compiled_again(project: Path) -> None:
+    """The CLI keeps compiled Jinja templates (Apex, email, docs) in .prm/templates; what they
+    render is the same from a fresh compile, a kept one, or a damaged cache file."""
+    assert run_prm("build", cwd=project).returncode == 0
+    first = _tree(project / "force-app")
+    kept = list((project / ".prm" / "templates").iterdir())
+    assert kept, "no compiled template was kept"
+    for file in kept:
+        file.write_bytes(b"not a jinja bytecode file")
+    shutil.rmtree(project / "force-app")
+    assert run_prm("build", cwd=project).returncode == 0
+    assert _tree(project / "force-app") == first
+    shutil.rmtree(project / "force-app")
+    assert run_prm("build", cwd=project).returncode == 0  # now from the re-written cache files
+    assert _tree(project / "force-app") == first
