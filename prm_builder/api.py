@@ -138,38 +138,43 @@ def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = Non
     assert result.spec is not None
     components = list(result.components)
     from prm_builder.simulate.apex import replay_component  # the scenarios' Apex replay class
-    from prm_builder.write.render import Elements, mdapi_files, source_files
 
     replay = replay_component(specs_dir, result.spec.program.name)
     if replay is not None:
         components.append(replay)
-    source = _checked_source_files(components)
-    elements: Elements = []  # every XML file's tree, validated without parsing the bytes again
-    mdapi = mdapi_files(components, source, elements)
-    check_elements_conform(elements)
+    source, mdapi = _render(components)
     return CompiledProgram(result.spec, components, result.diagnostics, source, mdapi,
                            result.lock_text, result.lock_stale)
 
 
-def _checked_source_files(components: list[Component]) -> Files:
-    """source_files() of the components, each file checked against the schema. With two
-    cores and a big program, the second half is serialized and checked by a forked child
-    (write/fork.py) while this process does the first: the same bytes, in half the time."""
+def _render(components: list[Component]) -> tuple[Files, Files]:
+    """The source-format files and the MDAPI package of the components, every XML file
+    checked against the schema (from the tree it was serialized from). With two cores and a
+    big program, a forked child (write/fork.py) serializes the second half of the source files
+    and the MDAPI files folding many components (objects, package.xml) while this process
+    does the first half: the same bytes, in a little more than half the time."""
     from prm_builder.write import fork
-    from prm_builder.write.render import Elements, source_files
+    from prm_builder.write.render import Elements, folded_files, mdapi_files, source_files
 
-    def checked(part: list[Component]) -> Files:
-        elements: Elements = []
+    def checked(part: list[Component], with_folded: bool) -> tuple[Files, Files | None]:
+        elements: Elements = []  # every XML file's tree, validated without parsing the bytes again
         files = source_files(part, elements)
+        folded = folded_files(components, elements) if with_folded else None
         check_elements_conform(elements)
-        return files
+        return files, folded
 
-    if not fork.available(len(components)):
-        return checked(components)
-    half = len(components) // 2
-    second = fork.start(lambda: checked(components[half:]))
-    first = checked(components[:half])
-    return dict(sorted({**first, **second()}.items()))
+    if fork.available(len(components)):
+        split = len(components) * 11 // 20  # the child's half also folds the objects
+        child = fork.start(lambda: checked(components[split:], True))
+        first, _ = checked(components[:split], False)
+        second, folded = child()
+        source = dict(sorted({**first, **second}.items()))
+    else:
+        source, folded = checked(components, True)
+    elements: Elements = []
+    mdapi = mdapi_files(components, source, elements, folded)
+    check_elements_conform(elements)
+    return source, mdapi
 
 
 def check_schema_conformance(*file_sets: Files) -> None:
@@ -193,6 +198,8 @@ def check_elements_conform(elements: "Elements") -> None:
 
     from prm_builder.metadata.schema import load_schema
 
+    if not elements:
+        return
     schema = load_schema()
     # only the types these documents can hold: compiling the whole schema costs more than validating
     roots = frozenset(etree.QName(doc).localname for _, doc in elements)

@@ -41,7 +41,7 @@ def test_a_schema_violation_in_the_child_is_raised_in_the_caller(monkeypatch: py
     broken = Component("CustomField", "Account.X__c", {"fullName": "X__c", "type": "NotAType"},
                        purpose="x", source=None)
     with pytest.raises(PrmInternalError, match=r"X__c.field-meta.xml.*NotAType"):
-        api._checked_source_files([good, broken])  # the broken one is in the child's half
+        api._render([good, broken])  # the broken one is in the child's half
 
 
 def test_a_child_that_dies_is_an_error_not_an_empty_result() -> None:

@@ -48,13 +48,33 @@ def source_files(components: Iterable[Component], elements: Elements | None = No
 
 
 def mdapi_files(components: Iterable[Component], source: Files | None = None,
-                elements: Elements | None = None) -> Files:
+                elements: Elements | None = None, folded: Files | None = None) -> Files:
     """Files of an MDAPI package, package.xml included (object children folded into .object).
 
     `source` (source_files() of the same components) is reused: every component but an
     object and its children serializes to the same bytes in both formats (2,619 of 2,626
-    files at 3,000 assignment entries), so those are not serialized twice."""
+    files at 3,000 assignment entries), so those are not serialized twice. `folded`:
+    folded_files() of the same components, when already made."""
+    components = list(components)
     files: Files = {}
+    for c in components:
+        lay = layout(c.type)
+        if lay.object_child_tag or c.type == "CustomObject":
+            continue  # in their object's file (folded_files)
+        path = mdapi_file(c.type, c.full_name)
+        same = source.get(source_file(c.type, c.full_name)) if source is not None else None
+        files[path] = same if same is not None else \
+            _serialize(c.type, {k: v for k, v in c.body.items() if k != "fullName"}, path, elements)
+        if lay.has_content:
+            files[path + "-meta.xml"] = files.pop(path)
+            files[path] = c.content or b""
+    files.update(folded if folded is not None else folded_files(components, elements))
+    return dict(sorted(files.items()))
+
+
+def folded_files(components: Iterable[Component], elements: Elements | None = None) -> Files:
+    """The MDAPI files made of many components: each object's .object file (its fields, list
+    views, ... inside) and package.xml."""
     objects: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     object_bodies: dict[str, dict] = {}
     members: dict[str, set[str]] = defaultdict(set)
@@ -64,18 +84,10 @@ def mdapi_files(components: Iterable[Component], source: Files | None = None,
         if lay.object_child_tag:
             obj, _ = split_child(c.full_name)
             objects[obj][lay.object_child_tag].append(_child_body(c))
-            continue
-        if c.type == "CustomObject":
+        elif c.type == "CustomObject":
             object_bodies[c.full_name] = dict(c.body)
             objects[c.full_name]  # noqa: B018 - make sure the object gets a file
-            continue
-        path = mdapi_file(c.type, c.full_name)
-        same = source.get(source_file(c.type, c.full_name)) if source is not None else None
-        files[path] = same if same is not None else \
-            _serialize(c.type, {k: v for k, v in c.body.items() if k != "fullName"}, path, elements)
-        if lay.has_content:
-            files[path + "-meta.xml"] = files.pop(path)
-            files[path] = c.content or b""
+    files: Files = {}
     for obj, children in objects.items():
         body = dict(object_bodies.get(obj, {}))
         body.pop("fullName", None)
@@ -84,7 +96,7 @@ def mdapi_files(components: Iterable[Component], source: Files | None = None,
         path = mdapi_file("CustomObject", obj)
         files[path] = _serialize("CustomObject", body, path, elements)
     files["package.xml"] = package_xml(members, elements=elements)
-    return dict(sorted(files.items()))
+    return files
 
 
 def package_xml(members: dict[str, set[str]], version: str = API_VERSION,
