@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from prm_builder.errors import Diagnostic, PrmInternalError, PrmUserError, has_errors, sort_diagnostics
-from prm_builder.write.atomic import MANIFEST, Transaction, TreeChanges, diff_tree, manifest_bytes, owner_file, write_tree
+from prm_builder.write.atomic import (MANIFEST, Transaction, TreeChanges, check_output_folder, diff_tree, manifest_bytes,
+                                      owner_file, write_tree)
 from prm_builder.write.cache import BuildSummary
 
 # The pipeline (pydantic models, generators: 0.5 s of imports) is imported by the functions
@@ -230,6 +231,8 @@ def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_di
     from prm_builder.write import cache as build_cache
 
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_OUT), "--mdapi-out": (mdapi_dir, DEFAULT_MDAPI)})
+    check_output_folder(out_dir, "--out")  # before compiling: a doomed build writes no cache either
+    check_output_folder(mdapi_dir, "--mdapi-out")
     today = today or dt.date.today()
     options = {"out": str(out_dir.resolve()), "mdapi": str(mdapi_dir.resolve()), "today": today.isoformat(),
                "org": org_alias or "", "user": deploying_user or ""}
