@@ -179,7 +179,8 @@ def main() -> None:
         print(_row("prm validate", figures["validate"], "< 1 s", 1))
         print(_row("prm build (fresh)", figures["build_fresh"], "< 2 s", 2))
         print(_row("prm build (no change)", figures["build_nochange"], "< 1 s", 1))
-        print(_row("prm build --no-cache (no change)", figures["build_nochange_nocache"], "(compiles, writes nothing)", None))
+        print(_row("prm build --no-cache (no change)", figures["build_nochange_nocache"],
+                   "(compiles, writes nothing)", None))
         print(_row("prm docs", figures["docs"], "< 5 s, no crash", 5))
         if "sf_convert" in figures:
             print(_row("sf project convert source", figures["sf_convert"], "(reference)", None))

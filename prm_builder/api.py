@@ -3,14 +3,15 @@ raise PrmError subclasses; they never print."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from prm_builder.errors import Diagnostic, PrmInternalError, PrmUserError, has_errors, sort_diagnostics
-from prm_builder.write.atomic import (MANIFEST, Transaction, TreeChanges, check_output_folder, diff_tree, manifest_bytes,
-                                      owner_file, write_tree)
+from prm_builder.write.atomic import (MANIFEST, Transaction, TreeChanges, check_output_folder, diff_tree,
+                                      manifest_bytes, owner_file, write_tree)
 from prm_builder.write.cache import BuildSummary
 
 # The pipeline (pydantic models, generators: 0.5 s of imports) is imported by the functions
@@ -271,9 +272,9 @@ def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_di
         # The key the next build computes: the specs as they are now, with the lock file written.
         after = {LOCK_FILE: compiled.lock_text.encode() or None} if write_lock else None
         owner = owner_file(mdapi_dir)
-        build_cache.store(specs_dir, build_cache.build_key(specs_dir, options, after, fingerprint),
-                          BuildSummary(summary.components, notes, compiled.diagnostics, not write_lock and compiled.lock_stale,
-                                       summary.source_files, summary.mdapi_files),
+        # ... and the lock file is stale after this build only if it was not written
+        recorded = dataclasses.replace(summary, lock_stale=compiled.lock_stale and not write_lock)
+        build_cache.store(specs_dir, build_cache.build_key(specs_dir, options, after, fingerprint), recorded,
                           [("source", out_dir, {**source_tree, MANIFEST: manifest_bytes(source_tree, program)}),
                            ("mdapi", mdapi_dir, compiled.mdapi),
                            ("owner", owner.parent, {owner.name: manifest_bytes(compiled.mdapi)})])

@@ -17,7 +17,7 @@ import pytest
 from prm_builder import api
 from prm_builder.errors import PrmUserError
 from prm_builder.write import cache
-from tests.conftest import TODAY, edit_spec, run_prm
+from tests.conftest import ROOT, TODAY, edit_spec, run_prm
 
 GROUP = Path("force-app/main/default/groups/PRM_Tier_Premier.group-meta.xml")
 MDAPI_GROUP = Path("build/mdapi/groups/PRM_Tier_Premier.group")
@@ -196,3 +196,19 @@ def test_compiled_templates_are_kept_and_a_broken_one_is_compiled_again(project:
     shutil.rmtree(project / "force-app")
     assert run_prm("build", cwd=project).returncode == 0  # now from the re-written cache files
     assert _tree(project / "force-app") == first
+
+
+def test_a_build_that_writes_the_lock_file_is_cached_with_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build rewrites specs/prm.lock.json when it is stale: the record's key is that of
+    the specs as the build left them, so the next build is answered from the cache."""
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    monkeypatch.chdir(tmp_path)
+    lock = tmp_path / "specs" / "prm.lock.json"
+    assert lock.is_file()
+    lock.unlink()
+    first = build()
+    assert first.compiled is not None and first.summary.lock_stale and lock.is_file()
+    again = build()
+    assert again.compiled is None and not again.summary.lock_stale and not again.stale
+    lock.write_text(lock.read_text().replace('"version": 1', '"version": 7', 1))
+    assert build().compiled is not None  # the lock file is part of the specs
