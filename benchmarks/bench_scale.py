@@ -8,8 +8,8 @@ Prints every target with its figure: the median wall time of --repeat runs, and 
 time (user + system) of the same runs, which a busy machine inflates less. The growth
 check runs the same commands on a program a tenth the size.
 
-A fresh build starts with no output and no build cache (compiled templates are kept, as
-Python's bytecode is); the no-change build is the next
+A fresh build starts with no output and no build cache (prm's compiled templates are kept,
+as its bytecode is); the no-change build is the next
 build, answered by the cache (`--no-cache` shows the same build compiled). Before a fresh
 build and before each sf conversion the outputs are deleted and the disk given 2 s to
 settle: on this VM creating files right after deleting thousands is several times slower,
@@ -107,8 +107,8 @@ def measure(project: Path, repeat: int, with_sf: bool) -> dict[str, tuple[float,
     out = project / "force-app"
 
     def clean() -> None:
-        """A fresh build: no output and no build cache (.prm/build-cache.json). Compiled
-        templates (.prm/templates) stay, as prm's own bytecode does: they change with prm only."""
+        """A fresh build: no output and no build cache (.prm/build-cache.json). prm's
+        compiled templates stay, as its bytecode does (both live in the installed package)."""
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(project / "build", ignore_errors=True)
         (project / ".prm" / "build-cache.json").unlink(missing_ok=True)

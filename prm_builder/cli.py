@@ -147,10 +147,10 @@ def _in_project(**paths: Path) -> dict[str, Path]:
 
 
 def _keep_compiled_templates() -> None:
-    """In a project, compiled Jinja templates are kept in its .prm/ (see paths.TEMPLATE_CACHE)."""
+    """Keep compiled Jinja templates between runs (see paths.TEMPLATE_CACHE)."""
     import prm_builder.paths
 
-    prm_builder.paths.TEMPLATE_CACHE = (Path(".prm") / "templates").resolve()
+    prm_builder.paths.TEMPLATE_CACHE = prm_builder.paths.PACKAGE_TEMPLATE_CACHE
 
 
 def _emit(command: str, as_json: bool, status: int, result: Any, text: str, *,

@@ -31,15 +31,20 @@ def find_project_root(start: Path) -> Path | None:
 
 
 #: Where compiled Jinja templates are kept between runs (None: compiled every run). The CLI
-#: sets it to the project's .prm/templates: compiling the Apex, email and docs templates
-#: costs 0.2 s a run. Jinja checks each template's source before reusing its compiled code.
+#: sets it to PACKAGE_TEMPLATE_CACHE: compiling the Apex, email and docs templates costs
+#: 0.1-0.2 s a run. Jinja checks each template's source before reusing its compiled code.
 TEMPLATE_CACHE: Path | None = None
+#: Inside prm's own package, as Python keeps its bytecode: never in a project folder, which
+#: could arrive (cloned, unpacked) holding crafted compiled templates that would run as code.
+PACKAGE_TEMPLATE_CACHE = Path(__file__).resolve().parent / "__pycache__" / "templates"
 
 
 def template_bytecode_cache() -> object | None:
     """A jinja2 bytecode cache in TEMPLATE_CACHE, or None (no folder set, or none can be made).
     A cache that cannot be read or written is no error: the template is compiled instead."""
-    if TEMPLATE_CACHE is None:
+    import sys
+
+    if TEMPLATE_CACHE is None or sys.flags.dont_write_bytecode:  # PYTHONDONTWRITEBYTECODE: nor templates
         return None
     import jinja2
 

@@ -108,12 +108,33 @@ def test_a_file_added_to_force_app_is_left_alone(built: Path) -> None:
     assert build().compiled is None
 
 
-def test_a_touched_file_with_the_same_bytes_is_still_a_hit(built: Path) -> None:
+def test_a_touched_file_compiles_even_with_the_same_bytes(built: Path) -> None:
+    """Only the exact stat the build recorded vouches for a file: no content hash is trusted
+    (see the next test)."""
     path = built / GROUP
     path.write_bytes(path.read_bytes())  # e.g. a checkout: new mtime and ctime, same bytes
-    assert build().compiled is None
-    record = json.loads((built / ".prm/build-cache.json").read_text())
-    assert record["source"][GROUP.relative_to("force-app").as_posix()][:4] == cache._signature(os.lstat(path))
+    assert build().compiled is not None
+    assert build().compiled is None  # recorded again by the full build
+
+
+def test_a_record_from_another_checkout_never_vouches(built: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record committed to a repository (or copied with a project) must not make prm skip
+    compiling: its files' inodes and ctimes are not those of the files here, even when the
+    record was made for this very folder and these very bytes."""
+    def key_for(project: Path) -> str:
+        options = {"out": str((project / "force-app").resolve()), "mdapi": str((project / "build/mdapi").resolve()),
+                   "today": TODAY.isoformat(), "org": "", "user": ""}
+        return cache.build_key(project / "specs", options)
+
+    assert key_for(built) == json.loads((built / ".prm/build-cache.json").read_text())["key"]  # the recipe is right
+    other = tmp_path / "clone"
+    shutil.copytree(built, other, symlinks=True)  # same bytes, new inodes and ctimes
+    monkeypatch.chdir(other)
+    record = json.loads((other / ".prm/build-cache.json").read_text())
+    record["key"] = key_for(other)  # as an attacker predicting the path would
+    (other / ".prm/build-cache.json").write_text(json.dumps(record))
+    assert build().compiled is not None
 
 
 def test_a_changed_prm_compiles(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,19 +203,25 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_compiled_templates_are_kept_and_a_broken_one_is_compiled_again(project: Path) -> None:
-    """The CLI keeps compiled Jinja templates (Apex, email, docs) in .prm/templates; what they
-    render is the same from a fresh compile, a kept one, or a damaged cache file."""
-    assert run_prm("build", cwd=project).returncode == 0
+    """The CLI keeps compiled Jinja templates (Apex, email, docs) in prm's own package (never
+    in the project); what they render is the same from a fresh compile, a kept one, or a
+    damaged cache file."""
+    from prm_builder.paths import PACKAGE_TEMPLATE_CACHE
+
+    writes_bytecode = {"PYTHONDONTWRITEBYTECODE": ""}  # an empty value: bytecode (and templates) kept
+    shutil.rmtree(PACKAGE_TEMPLATE_CACHE, ignore_errors=True)
+    assert run_prm("build", cwd=project, env=writes_bytecode).returncode == 0
     first = _tree(project / "force-app")
-    kept = list((project / ".prm" / "templates").iterdir())
+    assert not (project / ".prm" / "templates").exists()
+    kept = list(PACKAGE_TEMPLATE_CACHE.iterdir())
     assert kept, "no compiled template was kept"
     for file in kept:
         file.write_bytes(b"not a jinja bytecode file")
     shutil.rmtree(project / "force-app")
-    assert run_prm("build", cwd=project).returncode == 0
+    assert run_prm("build", cwd=project, env=writes_bytecode).returncode == 0
     assert _tree(project / "force-app") == first
     shutil.rmtree(project / "force-app")
-    assert run_prm("build", cwd=project).returncode == 0  # now from the re-written cache files
+    assert run_prm("build", cwd=project, env=writes_bytecode).returncode == 0  # from the re-written files
     assert _tree(project / "force-app") == first
 
 

@@ -5,14 +5,17 @@ git-ignored) records the build's key and what was written. The key hashes everyt
 output depends on: every file under the specs folder (the lock file and scenarios too), prm's
 own code and templates, the versions of Python and the libraries that shape the output, and
 the build options (output folders, the day, the org). The record lists every written file
-with its size, inode, mtime and ctime, and a hash of its bytes.
+with its size, inode, mtime and ctime.
 
 A later build with the same key answers from the record, without loading the pipeline,
-when every recorded file is still there as written: a file whose stat differs is hashed
-and must still hold the recorded bytes (ctime cannot be set back, so an edit that keeps the
-size and mtime is still seen). The MDAPI folder (wholly prm's) must hold no other file. Any
-difference, a leftover of an interrupted build, or an unreadable record is a miss: the full
-build runs, and the record is dropped before it starts, so a failed build leaves none.
+when every recorded file is still exactly as written: same size, inode, mtime and ctime.
+Any edit changes the ctime (no tool can set it back), and a record copied from elsewhere (a
+record committed to a repository, say) never matches the inodes and ctimes of a checkout,
+so the cache can only ever vouch for files this machine's last build wrote. No content
+hash is trusted instead: a touched file with the same bytes just costs a full build. The
+MDAPI folder (wholly prm's) must hold no other file. Any difference, a leftover of an
+interrupted build, or an unreadable record is a miss: the full build runs, and the record is
+dropped before it starts, so a failed build leaves none.
 
 Deliberately light (no pipeline imports): the CLI consults it before importing anything else.
 """
@@ -40,10 +43,6 @@ _PACKAGE_DIRS = (Path(__file__).resolve().parents[1], Path(__file__).resolve().p
 def cache_path(specs_dir: Path) -> Path:
     """The project is the specs folder's parent (as for the docs)."""
     return specs_dir.parent / CACHE_FILE
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _walk_files(root: Path) -> list[tuple[str, Path]]:
@@ -122,44 +121,31 @@ def _signature(st: os.stat_result) -> list[int]:
     return [st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns]
 
 
-def _record_tree(folder: Path, files: dict[str, bytes]) -> dict[str, list]:
-    """rel -> [size, inode, mtime, ctime, hash] of the files just written to folder."""
+def _record_tree(folder: Path, files: dict[str, bytes]) -> dict[str, list[int]]:
+    """rel -> [size, inode, mtime, ctime] of the files just written to folder."""
     base = os.fspath(folder)
-    return {rel: [*_signature(os.lstat(f"{base}/{rel}")), digest(data)] for rel, data in files.items()}
+    return {rel: _signature(os.lstat(f"{base}/{rel}")) for rel in files}
 
 
-def _tree_matches(folder: Path, record: dict[str, list], *, exact: bool) -> tuple[bool, bool]:
-    """(every recorded file is there with its recorded bytes, some stat differed); `exact`:
-    the folder may hold no other file. Plain string paths: pathlib costs 0.3 s per 13,000 files."""
+def _tree_matches(folder: Path, record: dict[str, list[int]], *, exact: bool) -> bool:
+    """Every recorded file is there, untouched since it was recorded; `exact`: the folder
+    holds no other file. Plain string paths: pathlib costs 0.3 s per 13,000 files."""
     if os.path.lexists(folder.with_name(f".{folder.name}.prm-new")) or \
             os.path.lexists(folder.with_name(f".{folder.name}.prm-old")):
-        return False, False  # an interrupted build: let the full build recover it
+        return False  # an interrupted build: let the full build recover it
     base = os.fspath(folder)
     folders = {base} | {f"{base}/{os.path.dirname(rel)}".rstrip("/") for rel in record}
-    for each in folders:  # prm never writes through a link (atomic._LinkGuard): nor may the cache
-        try:
-            if not stat.S_ISDIR(os.lstat(each).st_mode):
-                return False, False
-        except OSError:
-            return False, False
-    touched = False
-    for rel, (*signature, hashed) in record.items():
-        path = f"{base}/{rel}"
-        try:
-            st = os.lstat(path)
-        except OSError:
-            return False, touched
-        if not stat.S_ISREG(st.st_mode):
-            return False, touched
-        if _signature(st) != signature:
-            touched = True
-            if st.st_size != signature[0] or digest(_read(Path(path))) != hashed:
-                return False, touched
-    if exact:
-        count = sum(len(names) for _, _, names in os.walk(base))
-        if count != len(record):
-            return False, touched
-    return True, touched
+    try:
+        # prm never writes through a link (atomic._LinkGuard): nor may the cache vouch for one
+        if not all(stat.S_ISDIR(os.lstat(each).st_mode) for each in folders):
+            return False
+        for rel, signature in record.items():
+            st = os.lstat(f"{base}/{rel}")
+            if not stat.S_ISREG(st.st_mode) or _signature(st) != signature:
+                return False
+    except OSError:
+        return False
+    return not exact or sum(len(names) for _, _, names in os.walk(base)) == len(record)
 
 
 def _diagnostic_json(d: Diagnostic) -> dict:
@@ -175,27 +161,17 @@ def _diagnostic(data: dict) -> Diagnostic:
 
 def lookup(specs_dir: Path, key: str, out_dir: Path, mdapi_dir: Path, owner_file: Path) -> BuildSummary | None:
     """The cached build when `key` matches and the outputs are as that build wrote them."""
-    path = cache_path(specs_dir)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(cache_path(specs_dir).read_text(encoding="utf-8"))
         if data.get("format") != FORMAT or data.get("key") != key:
             return None
-        source_ok, source_touched = _tree_matches(out_dir, data["source"], exact=False)
-        if not source_ok:
+        if not (_tree_matches(out_dir, data["source"], exact=False) and _tree_matches(mdapi_dir, data["mdapi"], exact=True)
+                and _tree_matches(owner_file.parent, data["owner"], exact=False)):
             return None
-        mdapi_ok, mdapi_touched = _tree_matches(mdapi_dir, data["mdapi"], exact=True)
-        if not mdapi_ok or not _tree_matches(owner_file.parent, data["owner"], exact=False)[0]:
-            return None
-        result = BuildSummary(data["components"], data["notes"], [_diagnostic(d) for d in data["diagnostics"]],
-                             data["lock_stale"], len(data["source"]), len(data["mdapi"]))
-    except (OSError, ValueError, KeyError, TypeError):
+        return BuildSummary(data["components"], data["notes"], [_diagnostic(d) for d in data["diagnostics"]],
+                            data["lock_stale"], len(data["source"]), len(data["mdapi"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if source_touched or mdapi_touched:  # same bytes, new stat (e.g. a checkout): record the new stat
-        for name, folder in (("source", out_dir), ("mdapi", mdapi_dir)):
-            base = os.fspath(folder)
-            data[name] = {rel: [*_signature(os.lstat(f"{base}/{rel}")), entry[-1]] for rel, entry in data[name].items()}
-        _save(path, data)
-    return result
 
 
 def forget(specs_dir: Path) -> None:
