@@ -283,9 +283,10 @@ def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_di
 
 def json_schema() -> dict[str, Any]:
     """JSON Schema of one spec file (any subset of the top-level sections), for editors."""
+    from prm_builder.model.base import describe_fields
     from prm_builder.model.root import ProgramSpec
 
-    schema = ProgramSpec.model_json_schema(mode="validation")
+    schema = describe_fields(ProgramSpec.model_json_schema(mode="validation"), ProgramSpec)
     schema.pop("required", None)  # a program is split across files; each holds some sections
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://prm-builder.dev/schema/prm-spec.json", **schema}
@@ -293,9 +294,10 @@ def json_schema() -> dict[str, Any]:
 
 def scenario_json_schema() -> dict[str, Any]:
     """JSON Schema of one scenario file (specs/scenarios/*.yml), for editors."""
+    from prm_builder.model.base import describe_fields
     from prm_builder.model.scenarios import ScenarioFile
 
-    schema = ScenarioFile.model_json_schema(mode="validation")
+    schema = describe_fields(ScenarioFile.model_json_schema(mode="validation"), ScenarioFile)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://prm-builder.dev/schema/prm-scenarios.json", **schema}
 
