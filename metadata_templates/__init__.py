@@ -19,9 +19,11 @@ def _environment() -> jinja2.Environment:
     # autoescape off: the output is Apex and plain-text email, not HTML.
     from prm_builder.generate.apex import apex_comment, apex_string
 
+    from prm_builder.paths import template_bytecode_cache
+
     env = jinja2.Environment(loader=jinja2.FunctionLoader(_source), undefined=jinja2.StrictUndefined,
                              autoescape=False, keep_trailing_newline=True, trim_blocks=True,
-                             lstrip_blocks=True)
+                             lstrip_blocks=True, bytecode_cache=template_bytecode_cache())
     # Apex templates put spec text only through these (PLATFORM-NOTES, "Apex from templates").
     env.filters["apex_string"] = apex_string
     env.filters["apex_comment"] = apex_comment

@@ -3,25 +3,26 @@ raise PrmError subclasses; they never print."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from prm_builder.errors import Diagnostic, PrmInternalError, PrmUserError, has_errors, sort_diagnostics
-from prm_builder.generate import generate
-from prm_builder.generate.approvals import LOCK_FILE, ApprovalLock, load_lock
-from prm_builder.generate.component import Component
-from prm_builder.model.parse import parse_program
-from prm_builder.model.root import ProgramSpec
-from prm_builder.spec.loader import load_specs
-from prm_builder.validate import ValidationContext, run_rules
-from prm_builder.write.atomic import Transaction, TreeChanges, diff_tree, write_tree
-from prm_builder.write.render import Files, mdapi_files, source_files
+from prm_builder.write.atomic import (MANIFEST, Transaction, TreeChanges, check_output_folder, diff_tree,
+                                      manifest_bytes, owner_file, write_tree)
+from prm_builder.write.cache import BuildSummary
 
+# The pipeline (pydantic models, generators: 0.5 s of imports) is imported by the functions
+# that run it, so a build the cache answers (write/cache.py) never loads it.
 if TYPE_CHECKING:
     from prm_builder.checklist.report import ChecklistReport
+    from prm_builder.generate.approvals import ApprovalLock
+    from prm_builder.generate.component import Component
+    from prm_builder.model.root import ProgramSpec
     from prm_builder.org.connection import OrgConnection
+    from prm_builder.write.render import Elements, Files
 
 from prm_builder.paths import DEFAULT_DOCS_OUT, DEFAULT_MDAPI, DEFAULT_OUT, DEFAULT_SPECS  # noqa: E402,F401
 
@@ -65,14 +66,17 @@ class CompiledProgram:
 
 @dataclass
 class BuildResult:
-    compiled: CompiledProgram
+    #: None when the build cache answered (nothing was compiled: see write/cache.py)
+    compiled: CompiledProgram | None
     source_changes: TreeChanges
     mdapi_changes: TreeChanges
     written: bool
+    #: what a build reports (diagnostics, notes, ...), compiled or from the cache
+    summary: BuildSummary
 
     @property
     def stale(self) -> bool:
-        return not self.source_changes.clean or self.compiled.lock_stale
+        return not self.source_changes.clean or self.summary.lock_stale
 
 
 def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None,
@@ -83,6 +87,13 @@ def validate(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = None,
     Positions name files relative to display_root (default: the working directory).
     `org_alias` / `deploying_user`: build for that org (CumulusCI alias), i.e. give
     `named_user:` approvers their usernames there (org.named_users)."""
+    from prm_builder.generate import generate
+    from prm_builder.generate.approvals import LOCK_FILE, ApprovalLock, load_lock
+    from prm_builder.model.parse import parse_program
+    from prm_builder.model.root import ProgramSpec
+    from prm_builder.spec.loader import load_specs
+    from prm_builder.validate import ValidationContext, run_rules
+
     loaded = load_specs(specs_dir, display_root)
     parsed = parse_program(loaded)
     lock, lock_diagnostics = load_lock(specs_dir) if specs_dir.is_dir() else (ApprovalLock(), [])
@@ -116,6 +127,8 @@ def _read_text(path: Path) -> str:
 
 
 def _defaulted(data: dict[str, Any]) -> set[str]:
+    from prm_builder.model.root import ProgramSpec
+
     return {name for name, info in ProgramSpec.model_fields.items() if not info.is_required() and name not in data}
 
 
@@ -131,29 +144,72 @@ def compile_program(specs_dir: Path = DEFAULT_SPECS, today: dt.date | None = Non
     replay = replay_component(specs_dir, result.spec.program.name)
     if replay is not None:
         components.append(replay)
-    source = source_files(components)
-    mdapi = mdapi_files(components, source)
-    check_schema_conformance(source, mdapi)
+    source, mdapi = _render(components)
     return CompiledProgram(result.spec, components, result.diagnostics, source, mdapi,
                            result.lock_text, result.lock_stale)
+
+
+def _render(components: list[Component]) -> tuple[Files, Files]:
+    """The source-format files and the MDAPI package of the components, every XML file
+    checked against the schema (from the tree it was serialized from). With two cores and a
+    big program, a forked child (write/fork.py) serializes the second half of the source files
+    and the MDAPI files folding many components (objects, package.xml) while this process
+    does the first half: the same bytes, in a little more than half the time."""
+    from prm_builder.write import fork
+    from prm_builder.write.render import Elements, folded_files, mdapi_files, source_files
+
+    def checked(part: list[Component], with_folded: bool) -> tuple[Files, Files | None]:
+        elements: Elements = []  # every XML file's tree, validated without parsing the bytes again
+        files = source_files(part, elements)
+        folded = folded_files(components, elements) if with_folded else None
+        check_elements_conform(elements)
+        return files, folded
+
+    if fork.available(len(components)):
+        split = len(components) * 11 // 20  # the child's half also folds the objects
+        child = fork.start(lambda: checked(components[split:], True))
+        first, _ = checked(components[:split], False)
+        second, folded = child()
+        source = dict(sorted({**first, **second}.items()))
+    else:
+        source, folded = checked(components, True)
+    elements: Elements = []
+    mdapi = mdapi_files(components, source, elements, folded)
+    check_elements_conform(elements)
+    return source, mdapi
 
 
 def check_schema_conformance(*file_sets: Files) -> None:
     """Every XML file we generate must validate against the Metadata API schema. A failure
     is our bug, not the user's: an internal error naming the file and the schema message."""
-    from prm_builder.metadata.schema import load_schema
+    from lxml import etree
 
-    schema = load_schema()
-    checked: set[bytes] = set()  # most MDAPI files are byte-identical to a source file
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    docs: dict[bytes, tuple[str, etree._Element]] = {}  # most MDAPI files are byte-identical to a source file
     for files in file_sets:
         for rel, data in files.items():
-            if rel + "-meta.xml" in files or data in checked:
-                continue  # a body file (.cls, .email) beside its -meta.xml: not metadata XML
-            checked.add(data)
-            problems = schema.problems(data)
-            if problems:
-                raise PrmInternalError(f"generated {rel} does not conform to the Metadata API "
-                                       f"schema: {'; '.join(problems[:3])}")
+            if rel + "-meta.xml" not in files and data not in docs:  # not a body file (.cls, .email)
+                docs[data] = (rel, etree.fromstring(data, parser))
+    check_elements_conform(list(docs.values()))
+
+
+def check_elements_conform(elements: "Elements") -> None:
+    """check_schema_conformance() of the trees the files were serialized from (a build keeps
+    them: parsing 8,000 files again costs more than validating them)."""
+    from lxml import etree
+
+    from prm_builder.metadata.schema import load_schema
+
+    if not elements:
+        return
+    schema = load_schema()
+    # only the types these documents can hold: compiling the whole schema costs more than validating
+    roots = frozenset(etree.QName(doc).localname for _, doc in elements)
+    for rel, doc in elements:
+        problems = schema.element_problems(doc, roots)
+        if problems:
+            raise PrmInternalError(f"generated {rel} does not conform to the Metadata API "
+                                   f"schema: {'; '.join(problems[:3])}")
 
 
 #: Reports a stage of long work (the CLI prints it on stderr); None: silent.
@@ -162,36 +218,75 @@ Progress = Callable[[str], None] | None
 
 def build(specs_dir: Path = DEFAULT_SPECS, out_dir: Path = DEFAULT_OUT, mdapi_dir: Path = DEFAULT_MDAPI,
           *, check: bool = False, today: dt.date | None = None, force: bool = False,
-          org_alias: str | None = None, deploying_user: str | None = None, progress: Progress = None) -> BuildResult:
+          org_alias: str | None = None, deploying_user: str | None = None, progress: Progress = None,
+          cache: bool = False) -> BuildResult:
     """Compile the specs and write force-app/ (source format) and the MDAPI package.
 
     With check=True nothing is written: the result says whether force-app/ is stale.
     All outputs (both folders and specs/prm.lock.json) are staged, then swapped in together;
     nothing is written when nothing changed. A force-app/ built from another program is
     replaced only with force=True. `org_alias` / `deploying_user`: build for one org (see `validate`).
+    `cache`: answer from the project's build cache when nothing changed since the last build
+    (write/cache.py), and record this build there.
     """
+    from prm_builder.write import cache as build_cache
+
     check_out_dirs(specs_dir, {"--out": (out_dir, DEFAULT_OUT), "--mdapi-out": (mdapi_dir, DEFAULT_MDAPI)})
+    check_output_folder(out_dir, "--out")  # before compiling: a doomed build writes no cache either
+    check_output_folder(mdapi_dir, "--mdapi-out")
+    today = today or dt.date.today()
+    options = {"out": str(out_dir.resolve()), "mdapi": str(mdapi_dir.resolve()), "today": today.isoformat(),
+               "org": org_alias or "", "user": deploying_user or ""}
+    fingerprint = build_cache.prm_fingerprint() if cache else ""
+    if cache:
+        hit = build_cache.lookup(specs_dir, build_cache.build_key(specs_dir, options, fingerprint=fingerprint),
+                                 out_dir, mdapi_dir, owner_file(mdapi_dir))
+        if hit is not None:
+            return BuildResult(None, TreeChanges(unchanged=hit.source_files),
+                               TreeChanges(unchanged=hit.mdapi_files), False, hit)
+        if not check:
+            build_cache.forget(specs_dir)
     report = _Stages(progress)
     compiled = compile_program(specs_dir, today, org_alias=org_alias, deploying_user=deploying_user)
     report(f"compiled {len(compiled.components)} components")
     source_tree = {f"{SOURCE_ROOT}/{rel}": data for rel, data in compiled.source.items()}
     program = compiled.spec.program.name
+    notes = [f"{c.type} {c.full_name}: {n}" for c in compiled.components for n in c.notes]
+    summary = BuildSummary(len(compiled.components), notes, compiled.diagnostics, compiled.lock_stale,
+                           len(source_tree) + 1, len(compiled.mdapi))
     if check:
         return BuildResult(compiled, diff_tree(out_dir, source_tree, program=program),
-                           diff_tree(mdapi_dir, compiled.mdapi, manifest=False, option="--mdapi-out"), False)
+                           diff_tree(mdapi_dir, compiled.mdapi, manifest=False, option="--mdapi-out"), False, summary)
+    from prm_builder.generate.approvals import LOCK_FILE
+
     report(f"writing {out_dir} and {mdapi_dir}")
+    write_lock = compiled.lock_stale and not (org_alias or deploying_user)
     with Transaction() as tx:
         source_changes = tx.tree(out_dir, source_tree, program=program, force=force, option="--out")
-        mdapi_changes = tx.tree(mdapi_dir, compiled.mdapi, keep_foreign=False, option="--mdapi-out")
-        if compiled.lock_stale and not (org_alias or deploying_user):
+        mdapi_changes = tx.tree(mdapi_dir, compiled.mdapi, keep_foreign=False, option="--mdapi-out",
+                                link_copies=True)
+        if write_lock:
             # A build for one org (its named users) must not rewrite the committed lock file.
             tx.file(specs_dir / LOCK_FILE, compiled.lock_text, str(specs_dir / LOCK_FILE))
-    return BuildResult(compiled, source_changes, mdapi_changes, True)
+    if cache:
+        # The key the next build computes: the specs as they are now, with the lock file written.
+        after = {LOCK_FILE: compiled.lock_text.encode() or None} if write_lock else None
+        owner = owner_file(mdapi_dir)
+        # ... and the lock file is stale after this build only if it was not written
+        recorded = dataclasses.replace(summary, lock_stale=compiled.lock_stale and not write_lock)
+        build_cache.store(specs_dir, build_cache.build_key(specs_dir, options, after, fingerprint), recorded,
+                          [("source", out_dir, {**source_tree, MANIFEST: manifest_bytes(source_tree, program)}),
+                           ("mdapi", mdapi_dir, compiled.mdapi),
+                           ("owner", owner.parent, {owner.name: manifest_bytes(compiled.mdapi)})])
+    return BuildResult(compiled, source_changes, mdapi_changes, True, summary)
 
 
 def json_schema() -> dict[str, Any]:
     """JSON Schema of one spec file (any subset of the top-level sections), for editors."""
-    schema = ProgramSpec.model_json_schema(mode="validation")
+    from prm_builder.model.base import describe_fields
+    from prm_builder.model.root import ProgramSpec
+
+    schema = describe_fields(ProgramSpec.model_json_schema(mode="validation"), ProgramSpec)
     schema.pop("required", None)  # a program is split across files; each holds some sections
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://prm-builder.dev/schema/prm-spec.json", **schema}
@@ -199,9 +294,10 @@ def json_schema() -> dict[str, Any]:
 
 def scenario_json_schema() -> dict[str, Any]:
     """JSON Schema of one scenario file (specs/scenarios/*.yml), for editors."""
+    from prm_builder.model.base import describe_fields
     from prm_builder.model.scenarios import ScenarioFile
 
-    schema = ScenarioFile.model_json_schema(mode="validation")
+    schema = describe_fields(ScenarioFile.model_json_schema(mode="validation"), ScenarioFile)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://prm-builder.dev/schema/prm-scenarios.json", **schema}
 

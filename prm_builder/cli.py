@@ -134,6 +134,7 @@ def _in_project(**paths: Path) -> dict[str, Path]:
     then prm moves to the root where the defaults (specs, force-app, ...) live."""
     cwd = Path.cwd()
     if is_project_root(cwd):
+        _keep_compiled_templates()
         return paths
     root = find_project_root(cwd)
     if root is None:
@@ -141,7 +142,15 @@ def _in_project(**paths: Path) -> dict[str, Path]:
     defaults = {DEFAULT_SPECS, DEFAULT_OUT, DEFAULT_MDAPI, DEFAULT_DOCS_OUT, DEFAULT_RECORD_DIR}
     resolved = {name: p if p in defaults else (cwd / p).resolve() for name, p in paths.items()}
     os.chdir(root)
+    _keep_compiled_templates()
     return resolved
+
+
+def _keep_compiled_templates() -> None:
+    """Keep compiled Jinja templates between runs (see paths.TEMPLATE_CACHE)."""
+    import prm_builder.paths
+
+    prm_builder.paths.TEMPLATE_CACHE = prm_builder.paths.PACKAGE_TEMPLATE_CACHE
 
 
 def _emit(command: str, as_json: bool, status: int, result: Any, text: str, *,
@@ -200,13 +209,15 @@ def build(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show every note, not only new ones."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print no notes and no file lists, only the summary."),
     force: bool = typer.Option(False, "--force", help="Replace an --out folder built from another program."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Compile even when nothing changed since the last build."),
     as_json: bool = JsonOpt,
     today: Optional[str] = TodayOpt,
 ) -> None:
     """Validate the specs, then write force-app/ and the MDAPI package (nothing is written on error).
 
     Notes (design remarks on generated components) are shown when they are new since the
-    last build; --verbose shows them all, --quiet none.
+    last build; --verbose shows them all, --quiet none. When the specs, prm and the outputs
+    are as the last build left them, the build is answered from .prm/build-cache.json.
     """
     from prm_builder import render_text
     from prm_builder.notes import unseen_notes
@@ -216,18 +227,18 @@ def build(
     if verbose and quiet:
         raise PrmUserError("use either --verbose or --quiet, not both")
     result = _api().build(specs, out, mdapi_out, check=check, today=_today(today), force=force,
-                          progress=None if as_json or quiet else progress)
-    compiled = result.compiled
-    notes = [f"{c.type} {c.full_name}: {n}" for c in compiled.components for n in c.notes]
+                          progress=None if as_json or quiet else progress, cache=not no_cache)
+    summary = result.summary
+    notes = summary.notes
     shown = notes if verbose else [] if quiet else unseen_notes(notes, remember=not check)
-    text = [render_text.diagnostics(compiled.diagnostics)] if compiled.diagnostics else []
+    text = [render_text.diagnostics(summary.diagnostics)] if summary.diagnostics else []
     text += [f"note: {n}" for n in shown]
     if len(shown) < len(notes) and not quiet:
         text.append(f"{len(notes) - len(shown)} note(s) shown before: `prm build --verbose` shows them")
-    text.append(f"{len(compiled.components)} components from {specs}")
+    text.append(f"{summary.components} components from {specs}")
     text.append(render_text.changes(str(out), result.source_changes, details=not quiet))
     lock_path = specs / "prm.lock.json"
-    if compiled.lock_stale:
+    if summary.lock_stale:
         text.append(f"{lock_path} is stale: run `prm build` and commit it (approval-process versions)"
                     if check else f"{lock_path} updated (approval-process versions): commit it")
     if not check:
@@ -238,14 +249,15 @@ def build(
         text.append(f"{out} is up to date")
     status = 1 if check and result.stale else 0
     payload = {
-        "components": len(compiled.components),
+        "components": summary.components,
         "stale": result.stale if check else None,
         "force_app": vars(result.source_changes),
         "mdapi": vars(result.mdapi_changes),
         "notes": notes,
-        "lock_stale": compiled.lock_stale,
+        "lock_stale": summary.lock_stale,
+        "cached": result.compiled is None,  # answered by .prm/build-cache.json: nothing compiled
     }
-    _emit("build", as_json, status, payload, "\n".join(text), diagnostics=compiled.diagnostics,
+    _emit("build", as_json, status, payload, "\n".join(text), diagnostics=summary.diagnostics,
           warnings=[f"{out} is stale: run `prm build` and commit the result"] if status else None)
 
 

@@ -15,7 +15,7 @@ def test_mdapi_files_reusing_source_bytes_are_identical_and_serialize_only_objec
         components = api.validate(specs, TODAY).components
         source = render.source_files(components)
         fresh = render.mdapi_files(components)
-        with mock.patch.object(render, "serialize", wraps=render.serialize) as spy:
+        with mock.patch.object(render, "build_element", wraps=render.build_element) as spy:
             reused = render.mdapi_files(components, source)
         assert reused == fresh
         serialized = {call.args[0] for call in spy.call_args_list}

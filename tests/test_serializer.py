@@ -53,3 +53,20 @@ def test_any_text_round_trips(text: str) -> None:
     xml = serialize("Group", {"name": text})
     parsed = etree.fromstring(xml).find(f"{{{MD_NS}}}name")
     assert (parsed.text or "") == text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40))
+def test_quote_escaping_changes_no_attribute_and_no_meaning(text: str) -> None:
+    """Quotes become entities in text only: a document with attributes (xsi:type) and nested
+    text means exactly what the element tree built for it means (the serializer no longer
+    re-parses its own output to prove it)."""
+    from prm_builder.metadata.serializer import XsdString, build_element
+
+    body = {"label": text, "protected": False,
+            "values": [{"field": "Tier__c", "value": XsdString(text)}, {"field": "Rank__c", "value": XsdString("x")}]}
+    xml = serialize("CustomMetadata", body)
+    assert b'xsi:type="xsd:string"' in xml
+    built = build_element("CustomMetadata", body)
+    etree.indent(built, space="    ")  # the layout to_bytes gives it
+    assert etree.tostring(etree.fromstring(xml), method="c14n") == etree.tostring(built, method="c14n")

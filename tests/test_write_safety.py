@@ -102,10 +102,10 @@ def test_disk_errors_exit_1_with_the_reason_and_change_nothing(built: Path, monk
     _change_a_spec(built)  # so there is something to write
     before = _snapshot(built)
 
-    def fail(self: Path, data: bytes) -> int:
-        raise OSError(code, os.strerror(code), str(self))
+    def fail(path: str, data: bytes) -> None:
+        raise OSError(code, os.strerror(code), path)
 
-    monkeypatch.setattr(Path, "write_bytes", fail)
+    monkeypatch.setattr(atomic, "_write_new", fail)  # where every output file is written
     with pytest.raises(PrmUserError, match=words):
         _build(built)
     monkeypatch.undo()
@@ -308,3 +308,19 @@ def test_every_generated_name_goes_through_the_developer_name_check() -> None:
     for bad in ("Lead.Deal Reg Conflict", "Lead.1Deal-Reg__Conflict_", "Lead." + "D" * 81, "../x", "a b/T"):
         assert codes("DuplicateRule" if bad.startswith("Lead") else "EmailTemplate", bad) == ["PRM-V039"], bad
     assert codes("Layout", "Account-Account Layout") == []  # layouts are named by their label
+
+
+def test_mdapi_copies_of_force_app_files_are_links_and_an_edit_in_place_is_healed(project: Path) -> None:
+    """Most MDAPI files repeat a force-app file byte for byte: they are hard links to it (a
+    file creation is most of what writing costs). An editor saving a force-app file in place
+    changes both names until the next build, which writes both anew."""
+    assert run_prm("build", cwd=project).returncode == 0
+    source = project / "force-app/main/default/groups/PRM_Tier_Premier.group-meta.xml"
+    package = project / "build/mdapi/groups/PRM_Tier_Premier.group"
+    assert source.stat().st_ino == package.stat().st_ino
+    original = source.read_bytes()
+    with open(source, "r+b") as file:  # in place, as VS Code saves
+        file.write(original.replace(b"Premier", b"Premxer"))
+    assert package.read_bytes() != original
+    assert run_prm("build", cwd=project).returncode == 0
+    assert source.read_bytes() == original and package.read_bytes() == original

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from prm_builder.docs.content import Diagram, Heading, Link, Section, Table
 from prm_builder.docs.diagram import FONT, FONT_SIZE, MIN_SCALE
+from prm_builder.paths import template_bytecode_cache
 
 Files = dict[str, bytes]
 
@@ -80,6 +81,7 @@ def _environment(markdown: bool) -> jinja2.Environment:
         autoescape=not markdown,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        bytecode_cache=template_bytecode_cache(),  # type: ignore[arg-type]
     )
     env.filters["kind"] = lambda block: type(block).__name__
     env.filters["md"] = _md

@@ -98,13 +98,18 @@ def _relationship_target(obj: str, rel: str) -> str | None:
 
 
 def walk_formulas(body: Mapping[str, Any]) -> Iterator[str]:
+    # Runs over every component body twice per build: exact types first, ABCs last.
     for key, value in body.items():
-        items = value if isinstance(value, (list, tuple)) else [value]
+        items = value if isinstance(value, (list, tuple)) else (value,)
         for item in items:
-            if isinstance(item, dict) or isinstance(item, Mapping):  # dict first: the fast check
+            kind = type(item)
+            if kind is dict:
                 yield from walk_formulas(item)
-            elif key in FORMULA_KEYS and isinstance(item, str):
-                yield item
+            elif kind is str or isinstance(item, str):
+                if key in FORMULA_KEYS:
+                    yield item
+            elif isinstance(item, Mapping):
+                yield from walk_formulas(item)
 
 
 def _formula_object(component: Component) -> str:

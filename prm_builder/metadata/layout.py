@@ -95,26 +95,36 @@ def split_child(full_name: str) -> tuple[str, str]:
 
 def source_path(type_name: str, full_name: str) -> PurePosixPath:
     """Relative path of a component's -meta.xml in source format (under main/default)."""
+    return PurePosixPath(source_file(type_name, full_name))
+
+
+def source_file(type_name: str, full_name: str) -> str:
+    """source_path() as a string (a PurePosixPath costs more than the rest of this, per file)."""
     lay = layout(type_name)
     if lay.object_child_tag:
         obj, child = split_child(full_name)
         safe_segments(obj), safe_segments(child)
-        return PurePosixPath("objects", obj, lay.object_child_tag, f"{child}.{lay.suffix}-meta.xml")
+        return f"objects/{obj}/{lay.object_child_tag}/{child}.{lay.suffix}-meta.xml"
     if type_name == "CustomObject":
         safe_segments(full_name)
-        return PurePosixPath("objects", full_name, f"{full_name}.object-meta.xml")
+        return f"objects/{full_name}/{full_name}.object-meta.xml"
     parts = safe_segments(full_name, allow_folder=type_name in IN_FOLDER)
-    return PurePosixPath(lay.directory, *parts[:-1], f"{parts[-1]}.{lay.suffix}-meta.xml")
+    return "/".join([lay.directory, *parts[:-1], f"{parts[-1]}.{lay.suffix}-meta.xml"])
 
 
 def mdapi_path(type_name: str, full_name: str) -> PurePosixPath:
     """Relative path of a component's file in an MDAPI package (children: their object's file)."""
+    return PurePosixPath(mdapi_file(type_name, full_name))
+
+
+def mdapi_file(type_name: str, full_name: str) -> str:
+    """mdapi_path() as a string."""
     lay = layout(type_name)
     if lay.object_child_tag:
         obj, _ = split_child(full_name)
         safe_segments(obj)
-        return PurePosixPath("objects", f"{obj}.object")
+        return f"objects/{obj}.object"
     parts = safe_segments(full_name, allow_folder=type_name in IN_FOLDER)
     if lay.folder_of:
-        return PurePosixPath(lay.directory, f"{parts[-1]}-meta.xml")
-    return PurePosixPath(lay.directory, *parts[:-1], f"{parts[-1]}.{lay.suffix}")
+        return f"{lay.directory}/{parts[-1]}-meta.xml"
+    return "/".join([lay.directory, *parts[:-1], f"{parts[-1]}.{lay.suffix}"])

@@ -55,7 +55,7 @@ class MetadataSchema:
         self.complex_types = {ct.get("name"): ct for ct in self._source.findall(f"{XSD}complexType")}
         self.simple_types = {st.get("name") for st in self._source.findall(f"{XSD}simpleType")}
         self._decls: dict[str, list[ElementDecl]] = {}
-        self._xmlschema: etree.XMLSchema | None = None
+        self._xmlschemas: dict[frozenset[str] | None, etree.XMLSchema] = {}
 
     def base_of(self, type_name: str) -> str | None:
         ext = self.complex_types[type_name].find(f"{XSD}complexContent/{XSD}extension")
@@ -82,27 +82,58 @@ class MetadataSchema:
             self._decls[type_name] = decls
         return self._decls[type_name]
 
-    def xmlschema(self) -> etree.XMLSchema:
-        if self._xmlschema is None:
+    def xmlschema(self, roots: frozenset[str] | None = None) -> etree.XMLSchema:
+        """The schema as XSD; with `roots` (root element names, e.g. {"CustomField"}) only the
+        types those documents can hold: a program uses ~30 of 1,400 types, and compiling the
+        whole schema takes 0.27 s, a tenth of which remains."""
+        if roots not in self._xmlschemas:
+            keep = self._closure(roots) if roots is not None else None
             doc = etree.Element(f"{XSD}schema", nsmap={"xsd": XSD_NS, "tns": MD_NS})
             doc.set("targetNamespace", MD_NS)
             doc.set("elementFormDefault", "qualified")
             globals_ = set()
             for child in self._source:
-                if isinstance(child.tag, str):
-                    doc.append(copy.deepcopy(child))
-                    if child.tag == f"{XSD}element":
-                        globals_.add(child.get("name"))
-            for name in sorted(self.complex_types):
+                if not isinstance(child.tag, str) or (keep is not None and child.get("name") not in keep):
+                    continue
+                doc.append(copy.deepcopy(child))
+                if child.tag == f"{XSD}element":
+                    globals_.add(child.get("name"))
+            for name in sorted(self.complex_types if keep is None else keep & set(self.complex_types)):
                 if name not in globals_:
                     etree.SubElement(doc, f"{XSD}element", name=name, type=f"tns:{name}")
-            self._xmlschema = etree.XMLSchema(doc)
-        return self._xmlschema
+            self._xmlschemas[roots] = etree.XMLSchema(doc)
+        return self._xmlschemas[roots]
+
+    def _closure(self, roots: frozenset[str]) -> set[str]:
+        """The named types (complex and simple) documents with these roots may use: the roots,
+        their base types and the types of their elements, transitively."""
+        keep: set[str] = set()
+        todo = [name for name in roots if name in self.complex_types]
+        simple_types = {st.get("name"): st for st in self._source.findall(f"{XSD}simpleType")}
+        while todo:
+            name = todo.pop()
+            if name in keep:
+                continue
+            keep.add(name)
+            node = self.complex_types.get(name)
+            if node is None:
+                node = simple_types[name]
+            for el in node.iter():
+                for attr in ("type", "base"):
+                    ref = (el.get(attr) or "").split(":")[-1]
+                    if ref and ref not in keep and (ref in self.complex_types or ref in simple_types) \
+                            and not (el.get(attr) or "").startswith("xsd:"):
+                        todo.append(ref)
+        return keep
 
     def problems(self, xml: bytes) -> list[str]:
         """Schema violations of one serialized file (empty when it conforms)."""
         doc = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True))
-        schema = self.xmlschema()
+        return self.element_problems(doc)
+
+    def element_problems(self, doc: etree._Element, roots: frozenset[str] | None = None) -> list[str]:
+        """Schema violations of a parsed document; `roots`: see xmlschema()."""
+        schema = self.xmlschema(roots)
         if schema.validate(doc):
             return []
         return [f"line {e.line}: {e.message.replace('{%s}' % MD_NS, '')}" for e in schema.error_log]

@@ -22,8 +22,10 @@ class SpecNode(BaseModel):
 
     # allow_inf_nan=False: `.inf`, `.nan` and `1e400` (a float overflowing to inf) are no
     # amount, rank or threshold; they would reach formulas as `inf` (PRM-V006 instead).
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              use_attribute_docstrings=True, allow_inf_nan=False)
+    # The docstring under each field is its description in the JSON Schema: added by
+    # describe_fields() when a schema is made, not by pydantic's use_attribute_docstrings,
+    # which reads every model's source at import (0.1 s of every command).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
     _path: Path = PrivateAttr(default=())
     _lines: LineMap | None = PrivateAttr(default=None)
@@ -78,3 +80,35 @@ def derive_api_name(label: str) -> str:
     if name and not name[0].isalpha():
         name = "X" + name
     return name
+
+
+def describe_fields(schema: dict[str, Any], root: type[SpecNode]) -> dict[str, Any]:
+    """`schema` (root.model_json_schema()) with each property described by the docstring
+    written under its field, as pydantic's use_attribute_docstrings would describe it."""
+    from pydantic._internal._docs_extraction import extract_docstrings_from_cls
+
+    models: dict[str, type[SpecNode]] = {}
+    todo: list[type[SpecNode]] = [root, *SpecNode.__subclasses__()]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        models.setdefault(cls.__name__, cls)
+        models[f"{cls.__module__.replace('.', '__')}__{cls.__name__}"] = cls  # pydantic's name for a clash
+    docs: dict[type, dict[str, str]] = {}
+
+    def describe(node: dict[str, Any], cls: type[SpecNode]) -> None:
+        # a model's json_schema_extra may move its properties into an alternative (Persona)
+        properties = next((n["properties"] for n in [node, *node.get("anyOf", [])] if "properties" in n), {})
+        for name, info in cls.model_fields.items():
+            owner = next((c for c in cls.__mro__ if name in c.__dict__.get("__annotations__", {})), cls)
+            if owner not in docs:
+                docs[owner] = extract_docstrings_from_cls(owner, use_inspect=True)
+            prop = properties.get(info.alias or name)
+            if prop is not None and info.description is None and name in docs[owner]:
+                prop.setdefault("description", docs[owner][name])
+
+    describe(schema, root)
+    for name, node in schema.get("$defs", {}).items():
+        if name in models:
+            describe(node, models[name])
+    return schema
