@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 from typing import Any, Callable
 
 #: below this many items the fork costs more than it saves
@@ -28,6 +29,9 @@ def start(work: Callable[[], Any]) -> Callable[[], Any]:
     pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
         status = 0
+        # Ctrl-C reaches the whole process group: the parent answers it (exit 130, staging
+        # cleaned up); a child interrupted mid-write would look like a worker that crashed.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             os.close(read_end)
             try:
