@@ -74,7 +74,18 @@ class DocContext:
     """Ids of the pages the package has (filled in before the requirements page is built)."""
 
     def of_type(self, *types: str) -> list[Component]:
+        """The components of these types, in generation order (a new list each call)."""
+        if len(types) == 1:
+            return list(self._by_type.get(types[0], ()))
         return [c for c in self.components if c.type in types]
+
+    @cached_property
+    def _by_type(self) -> dict[str, list[Component]]:
+        # sections ask per list view, queue or rule: one pass, not one scan of every component each
+        by_type: dict[str, list[Component]] = {}
+        for c in self.components:
+            by_type.setdefault(c.type, []).append(c)
+        return by_type
 
     def where(self, ref: SourceRef | None) -> str:
         """A spec position as the package shows it: relative, never a machine's absolute path."""

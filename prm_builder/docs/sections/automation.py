@@ -88,8 +88,7 @@ def list_view_row(ctx: DocContext, view: Component) -> tuple[str, ...]:
                            for f in as_list(body.get("filters"))) or "no filter"
     scope = SCOPES.get(str(body.get("filterScope")), str(body.get("filterScope") or "—"))
     if body.get("queue"):
-        queues = {q.full_name: str(q.body.get("name") or q.full_name) for q in ctx.of_type("Queue")}
-        scope = f"leads owned by the queue {queues.get(str(body['queue']), body['queue'])}"
+        scope = f"leads owned by the queue {ctx.naming.queues.get(str(body['queue']), body['queue'])}"
     shared = body.get("sharedTo") or {}
     audience = join(f"{kind} {name}" for kind in ("group", "role") for name in as_list(shared.get(kind))) \
         if shared else "all internal users"
