@@ -88,7 +88,7 @@ def list_view_row(ctx: DocContext, view: Component) -> tuple[str, ...]:
                            for f in as_list(body.get("filters"))) or "no filter"
     scope = SCOPES.get(str(body.get("filterScope")), str(body.get("filterScope") or "—"))
     if body.get("queue"):
-        scope = f"leads owned by the queue {ctx.naming.queues.get(str(body['queue']), body['queue'])}"
+        scope = f"leads owned by the queue {ctx.naming.queue(str(body['queue']), with_api_name=False)}"
     shared = body.get("sharedTo") or {}
     audience = join(f"{kind} {name}" for kind in ("group", "role") for name in as_list(shared.get(kind))) \
         if shared else "all internal users"

@@ -97,9 +97,9 @@ def _sla(ctx: DocContext, section: Section) -> None:
     section.add(Table(("", ""), tuple(rows), row_headers=True))
     routes = sla_routes(ctx)
     if routes:
-        labels = {q.full_name: str(q.body.get("name") or q.full_name) for q in ctx.of_type("Queue")}
         section.add(Table(("queue", "API name", "after the SLA, moves to", "pool minimum tier"), tuple(
-            (label, name, labels.get(after, after), minimum) for name, label, after, minimum in routes),
+            (label, name, ctx.naming.queue(after, with_api_name=False), minimum)
+            for name, label, after, minimum in routes),
                           caption="Where a lead nobody accepted goes, per push queue (custom metadata PRM_Lead_Route)"))
 
 
@@ -115,10 +115,9 @@ def _push(ctx: DocContext, section: Section, component: Component, rule: dict[st
     state = "active: it replaces the org's active Lead assignment rule" if rule.get("active") else "inactive"
     section.add(Para(f"{len(entries)} entries, evaluated in this order; the first match assigns the lead. "
                      f"The rule is {state}." + (f" Spec: {ctx.where(component.source)}." if component.source else "")))
-    queues = {q.full_name: str(q.body.get("name") or q.full_name) for q in ctx.of_type("Queue")}
     section.add(Table(("order", "assigned to", "criteria"), tuple(
-        (str(n), f"{e.get('assignedToType', 'Queue')} {queues.get(str(e.get('assignedTo', '')), e.get('assignedTo', ''))}"
-         .strip(), criteria_text(e))
+        (str(n), f"{e.get('assignedToType', 'Queue')} "
+                 f"{ctx.naming.queue(str(e.get('assignedTo', '')), with_api_name=False)}".strip(), criteria_text(e))
         for n, e in enumerate(entries, 1)), caption=f"Entries of {name}"))
     from prm_builder.docs.routing import routing_diagrams  # here: docs.routing reads sections.common
 
